@@ -1,0 +1,292 @@
+"""Orders, their items and their append-only status history."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import django_fsm as fsm
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .statuses import FINAL_STATUSES, OrderStatus
+
+# Every status an order can be in before it is final: the sources of a cancellation.
+NOT_FINAL = [status for status in OrderStatus if status not in FINAL_STATUSES]
+PROCESS = "orders.process_order"
+OVERRIDE = "orders.override_final_status"
+
+
+class OrderQuerySet(models.QuerySet):
+    def awaiting_dispatch(self) -> OrderQuerySet:
+        return self.filter(status__in=[OrderStatus.APROVADO, OrderStatus.EM_PRODUCAO])
+
+    def open(self) -> OrderQuerySet:
+        return self.exclude(status__in=FINAL_STATUSES)
+
+
+class Order(fsm.ConcurrentTransitionMixin, models.Model):
+    number = models.CharField(
+        _("número"), max_length=20, unique=True, null=True, blank=True, editable=False
+    )
+    customer_name = models.CharField(_("nome do cliente"), max_length=200)
+    customer_email = models.EmailField(_("e-mail do cliente"), db_index=True)
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("conta do cliente"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="orders",
+    )
+    shipping_street = models.CharField(_("logradouro"), max_length=200, blank=True)
+    shipping_number = models.CharField(_("número"), max_length=20, blank=True)
+    shipping_complement = models.CharField(_("complemento"), max_length=100, blank=True)
+    shipping_district = models.CharField(_("bairro"), max_length=100, blank=True)
+    shipping_city = models.CharField(_("cidade"), max_length=100, blank=True)
+    shipping_state = models.CharField(_("UF"), max_length=2, blank=True)
+    shipping_postal_code = models.CharField(_("CEP"), max_length=9, blank=True)
+    shipping_cost = models.DecimalField(
+        _("frete"), max_digits=10, decimal_places=2, default=Decimal("0.00")
+    )
+    total = models.DecimalField(_("total"), max_digits=12, decimal_places=2, default=Decimal("0"))
+
+    status = fsm.FSMField(
+        _("status"),
+        max_length=20,
+        choices=OrderStatus.choices,
+        default=OrderStatus.NOVO,
+        protected=True,
+        db_index=True,
+    )
+    status_changed_at = models.DateTimeField(_("última alteração de status"), null=True, blank=True)
+
+    # Dispatch data, set by the dispatch transition; kept on the order so staff can search it.
+    invoice_number = models.CharField(_("Número da Nota Fiscal"), max_length=9, blank=True)
+    nfe_key = models.CharField(_("Chave NF-e"), max_length=44, blank=True, db_index=True)
+    carrier = models.CharField(_("Nome da Transportadora"), max_length=100, blank=True)
+    shipping_method = models.CharField(_("Método de envio"), max_length=100, blank=True)
+    tracking_code = models.CharField(_("Código de Rastreio"), max_length=50, blank=True)
+    nfe_content = models.TextField(_("Conteúdo NF-e"), blank=True)
+    nfe_xml = models.TextField(_("Código do XML"), blank=True)
+
+    created_at = models.DateTimeField(_("criado em"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("atualizado em"), auto_now=True)
+
+    objects = OrderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pedido")
+        verbose_name_plural = _("pedidos")
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("process_order", _("Pode processar pedidos (alterar o status)")),
+            ("override_final_status", _("Pode alterar pedidos em status final (suporte)")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=OrderStatus.values), name="order_status_known"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-created_at"], name="order_status_created")]
+
+    def __str__(self) -> str:
+        return _("Pedido %(number)s") % {"number": self.number or "—"}
+
+    # Transitions: pure, they only set in-memory fields (django-fsm-2's rule). The service in
+    # services.py locks, saves, writes the history and queues the e-mail.
+
+    @fsm.transition(
+        field=status, source=OrderStatus.NOVO, target=OrderStatus.EM_APROVACAO, permission=PROCESS
+    )
+    def start_approval(self) -> None:
+        pass
+
+    @fsm.transition(
+        field=status,
+        source=[OrderStatus.NOVO, OrderStatus.EM_APROVACAO],
+        target=OrderStatus.APROVADO,
+        permission=PROCESS,
+    )
+    def approve(self) -> None:
+        pass
+
+    @fsm.transition(
+        field=status, source=OrderStatus.APROVADO, target=OrderStatus.EM_PRODUCAO, permission=PROCESS
+    )
+    def start_production(self) -> None:
+        pass
+
+    @fsm.transition(
+        field=status,
+        source=[OrderStatus.APROVADO, OrderStatus.EM_PRODUCAO],
+        target=OrderStatus.DESPACHADO,
+        permission=PROCESS,
+    )
+    def dispatch(self, **dispatch_fields: Any) -> None:
+        self.set_dispatch_fields(dispatch_fields)
+
+    @fsm.transition(
+        field=status, source=OrderStatus.DESPACHADO, target=OrderStatus.TRACKING, permission=PROCESS
+    )
+    def start_tracking(self) -> None:
+        pass
+
+    @fsm.transition(
+        field=status,
+        source=[OrderStatus.DESPACHADO, OrderStatus.TRACKING],
+        target=OrderStatus.CONCLUIDO,
+        permission=PROCESS,
+    )
+    def complete(self) -> None:
+        pass
+
+    @fsm.transition(field=status, source=NOT_FINAL, target=OrderStatus.CANCELADO, permission=PROCESS)
+    def cancel(self, **cancel_fields: Any) -> None:
+        pass
+
+    @fsm.transition(
+        field=status,
+        source=list(FINAL_STATUSES),
+        target=fsm.RETURN_VALUE(*OrderStatus.values),
+        permission=OVERRIDE,
+    )
+    def override_status(self, to_status: str, **status_fields: Any) -> str:
+        if to_status == OrderStatus.DESPACHADO:
+            self.set_dispatch_fields(status_fields)
+        return to_status
+
+    DISPATCH_FIELDS = (
+        "invoice_number",
+        "nfe_key",
+        "carrier",
+        "shipping_method",
+        "tracking_code",
+        "nfe_content",
+        "nfe_xml",
+    )
+
+    def set_dispatch_fields(self, values: dict[str, Any]) -> None:
+        for name in self.DISPATCH_FIELDS:
+            setattr(self, name, values.get(name, "") or "")
+
+    @property
+    def shipping_address_lines(self) -> list[str]:
+        street = ", ".join(p for p in [self.shipping_street, self.shipping_number] if p)
+        if self.shipping_complement:
+            street = f"{street} — {self.shipping_complement}"
+        city = " / ".join(p for p in [self.shipping_city, self.shipping_state] if p)
+        lines = [street, self.shipping_district, city, self.shipping_postal_code]
+        return [line for line in lines if line]
+
+
+class OrderItem(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    sku = models.CharField(_("SKU"), max_length=64, blank=True)
+    description = models.CharField(_("produto"), max_length=200)
+    quantity = models.PositiveIntegerField(_("quantidade"), default=1)
+    unit_price = models.DecimalField(_("preço unitário"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("item do pedido")
+        verbose_name_plural = _("itens do pedido")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="order_item_quantity_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.description}"
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.unit_price * self.quantity
+
+
+class ActorKind(models.TextChoices):
+    STAFF = "staff", _("Lojista")
+    SUPPORT = "support", _("Suporte")
+    GATEWAY = "gateway", _("Gateway de pagamento")
+    INTEGRATION = "integration", _("Integração")
+    SYSTEM = "system", _("Sistema")
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to rewrite or delete status history."""
+
+
+class OrderStatusChange(models.Model):
+    """One status change of an order. Rows are never edited or deleted; an override revokes."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(
+        _("de"), max_length=20, choices=OrderStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("para"), max_length=20, choices=OrderStatus.choices)
+    created_at = models.DateTimeField(_("quando"), auto_now_add=True)
+    actor_kind = models.CharField(_("tipo de autor"), max_length=20, choices=ActorKind.choices)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("usuário"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # A snapshot of who did it (a person's name, the gateway's or integration's name), so the
+    # history still reads right if the user is renamed or removed.
+    actor_label = models.CharField(_("autor"), max_length=200, blank=True)
+    fields = models.JSONField(_("dados do status"), default=dict, blank=True)
+    message_to_customer = models.TextField(_("mensagem ao cliente"), blank=True)
+    internal_note = models.TextField(_("observação interna"), blank=True)
+    is_override = models.BooleanField(_("alteração do suporte"), default=False)
+    override_reason = models.TextField(_("motivo da alteração"), blank=True)
+    revoked = models.BooleanField(_("revogado"), default=False)
+    revoked_by = models.ForeignKey(
+        "self",
+        verbose_name=_("revogado por"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="revoked_changes",
+    )
+
+    class Meta:
+        verbose_name = _("alteração de status")
+        verbose_name_plural = _("andamento do pedido")
+        ordering = ["created_at", "id"]
+        constraints = [
+            # "Each status at most once per order", enforced by the database too: two staff
+            # members clicking at once cannot both write the same status.
+            models.UniqueConstraint(
+                fields=["order", "to_status"],
+                condition=Q(revoked=False),
+                name="uniq_active_status_per_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.from_status or '—'} → {self.to_status}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and set(kwargs.get("update_fields") or []) - {
+            "revoked",
+            "revoked_by",
+        }:
+            raise AppendOnlyError("Status history is append-only.")
+        if self.pk is not None and not kwargs.get("update_fields"):
+            raise AppendOnlyError("Status history is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("Status history is append-only.")
+
+    @property
+    def actor_display(self) -> str:
+        if self.actor_kind in (ActorKind.STAFF, ActorKind.SUPPORT) and self.actor_label:
+            return self.actor_label
+        if self.actor_label and self.actor_kind == ActorKind.INTEGRATION:
+            return f"{ActorKind(self.actor_kind).label} ({self.actor_label})"
+        return str(ActorKind(self.actor_kind).label)

@@ -1,0 +1,195 @@
+"""The single way anything changes an order's status (design §3), and order creation.
+
+Every change takes the same steps: atomic → lock the order row → check against the locked row
+→ the django-fsm transition (pure) → save the named fields and write the history row → queue
+the customer's e-mail. Callers (admin, API, webhooks, shell) never touch `status` themselves.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import django_fsm as fsm
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .actors import Actor
+from .errors import OrderProcessingError, RefusalCode
+from .models import Order, OrderItem, OrderStatusChange
+from .rules import OVERRIDE_TRANSITION, check_change, used_statuses
+from .status_fields import clean_status_fields
+from .statuses import STATUS_SEQUENCE, OrderStatus, sequence_index
+
+ORDER_NUMBER_OFFSET = 100_000
+
+
+def order_process(
+    order: Order,
+    *,
+    to_status: str,
+    by: Actor,
+    fields: dict[str, Any] | None = None,
+    message: str = "",
+    note: str = "",
+    override_reason: str = "",
+) -> OrderStatusChange:
+    """Move `order` to `to_status`; returns the history row (its `.order` is up to date).
+
+    From a final status this is the support override, which needs `override_reason`.
+    Raises OrderProcessingError, and changes nothing, when the change is refused.
+    """
+    with transaction.atomic():
+        locked = Order.objects.select_for_update(no_key=True).get(pk=order.pk)
+        transition_name = check_change(locked, to_status, by, used_statuses(locked))
+        is_override = transition_name == OVERRIDE_TRANSITION
+        cleaned = _clean_fields(to_status, fields, is_override, override_reason)
+        from_status = locked.status
+        if is_override:
+            locked.override_status(to_status, **cleaned)
+        else:
+            getattr(locked, transition_name)(**cleaned)
+        locked.status_changed_at = timezone.now()
+        _save_status(locked)
+        change = _record_change(
+            locked,
+            from_status=from_status,
+            by=by,
+            fields=cleaned,
+            message=message,
+            note=note,
+            override_reason=override_reason.strip() if is_override else "",
+        )
+    return change
+
+
+def _clean_fields(
+    to_status: str, fields: dict[str, Any] | None, is_override: bool, override_reason: str
+) -> dict[str, Any]:
+    data = dict(fields or {})
+    if is_override:
+        if not override_reason.strip():
+            raise OrderProcessingError(
+                RefusalCode.INVALID_FIELDS,
+                _("Informe o motivo para alterar um pedido em status final."),
+                {"override_reason": [_("Informe o motivo da alteração.")]},
+            )
+        if to_status == OrderStatus.CANCELADO and not data.get("reason"):
+            data["reason"] = override_reason
+    try:
+        return clean_status_fields(to_status, data)
+    except ValidationError as error:
+        raise OrderProcessingError(
+            RefusalCode.INVALID_FIELDS,
+            _("Confira os dados do status %(s)s.") % {"s": OrderStatus(to_status).label},
+            error.message_dict,
+        ) from error
+
+
+def _save_status(order: Order) -> None:
+    try:
+        order.save(
+            update_fields=[
+                "status",
+                "status_changed_at",
+                "updated_at",
+                *Order.DISPATCH_FIELDS,
+            ]
+        )
+    except fsm.ConcurrentTransition as error:
+        # Second line of defence behind the row lock (R11).
+        raise OrderProcessingError(
+            RefusalCode.NOT_ALLOWED,
+            _("O pedido foi alterado por outra pessoa. Recarregue a página e tente de novo."),
+        ) from error
+
+
+def _record_change(
+    order: Order,
+    *,
+    from_status: str,
+    by: Actor,
+    fields: dict[str, Any],
+    message: str,
+    note: str,
+    override_reason: str,
+) -> OrderStatusChange:
+    revoked_ids = _ids_to_revoke(order, from_status) if override_reason else []
+    try:
+        # A savepoint, so a duplicate caught here leaves the outer transaction usable.
+        with transaction.atomic():
+            OrderStatusChange.objects.filter(id__in=revoked_ids).update(revoked=True)
+            change = OrderStatusChange.objects.create(
+                order=order,
+                from_status=from_status,
+                to_status=order.status,
+                actor_kind=by.kind,
+                actor_user=by.user,
+                actor_label=by.label,
+                fields=fields,
+                message_to_customer=message.strip(),
+                internal_note=note.strip(),
+                is_override=bool(override_reason),
+                override_reason=override_reason,
+            )
+            OrderStatusChange.objects.filter(id__in=revoked_ids).update(revoked_by=change)
+    except IntegrityError as error:
+        raise OrderProcessingError(
+            RefusalCode.ALREADY_USED,
+            _("O status %(s)s já foi usado neste pedido.") % {"s": order.get_status_display()},
+        ) from error
+    return change
+
+
+def _ids_to_revoke(order: Order, left_status: str) -> list[int]:
+    """An override back to a status revokes it and everything after it, and the final left."""
+    start = sequence_index(order.status)
+    statuses = {status for status in STATUS_SEQUENCE if sequence_index(status) >= start}
+    statuses.add(left_status)
+    rows = order.status_changes.filter(revoked=False, to_status__in=statuses)
+    return list(rows.values_list("id", flat=True))
+
+
+def order_create(
+    *,
+    customer_name: str,
+    customer_email: str,
+    items: list[dict[str, Any]],
+    shipping: dict[str, str] | None = None,
+    shipping_cost: Decimal = Decimal("0"),
+    by: Actor | None = None,
+    customer: Any = None,
+) -> Order:
+    """Create an order in NOVO with its items and first history row."""
+    if not items:
+        raise ValidationError({"items": [_("O pedido precisa de pelo menos um item.")]})
+    by = by or Actor.system()
+    with transaction.atomic():
+        order = Order(
+            customer_name=customer_name,
+            customer_email=customer_email.strip().lower(),
+            customer=customer,
+            shipping_cost=shipping_cost,
+            **{f"shipping_{key}": value for key, value in (shipping or {}).items()},
+        )
+        order.full_clean(exclude=["status"])
+        order.save()
+        order_items = [OrderItem(order=order, **item) for item in items]
+        for item in order_items:
+            item.full_clean(exclude=["order"])
+        OrderItem.objects.bulk_create(order_items)
+        order.number = str(ORDER_NUMBER_OFFSET + order.pk)
+        order.total = sum((i.line_total for i in order_items), Decimal("0")) + shipping_cost
+        order.status_changed_at = order.created_at
+        order.save(update_fields=["number", "total", "status_changed_at"])
+        OrderStatusChange.objects.create(
+            order=order,
+            from_status="",
+            to_status=OrderStatus.NOVO,
+            actor_kind=by.kind,
+            actor_user=by.user,
+            actor_label=by.label,
+        )
+    return order

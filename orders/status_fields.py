@@ -1,0 +1,128 @@
+"""The fields each status carries (design §2), validated the same way for every caller.
+
+Admin forms, the API and the service all use these forms, so a field is checked once, in one
+place, with the same Portuguese message everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .nfe import invoice_number_from_key, normalize_nfe_key, parse_nfe_xml, validate_nfe_key
+from .statuses import OrderStatus
+from .tracking import correios_code_problem, is_correios
+
+
+class DispatchFieldsForm(forms.Form):
+    invoice_number = forms.CharField(
+        label=gettext_lazy("Número da Nota Fiscal"), max_length=9, required=False
+    )
+    nfe_key = forms.CharField(label=gettext_lazy("Chave NF-e"), max_length=60, required=False)
+    carrier = forms.CharField(label=gettext_lazy("Nome da Transportadora"), max_length=100)
+    shipping_method = forms.CharField(label=gettext_lazy("Método de envio"), max_length=100)
+    tracking_code = forms.CharField(
+        label=gettext_lazy("Código de Rastreio"), max_length=50, required=False
+    )
+    nfe_content = forms.CharField(
+        label=gettext_lazy("Conteúdo NF-e"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    nfe_xml = forms.CharField(
+        label=gettext_lazy("Código do XML"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=gettext_lazy(
+            "Cole o XML da NF-e para preencher a chave e o número da nota automaticamente."
+        ),
+    )
+
+    def clean_invoice_number(self) -> str:
+        value = self.cleaned_data["invoice_number"].strip().lstrip("0") or ""
+        if value and not value.isdigit():
+            raise ValidationError(_("O número da nota fiscal deve ter apenas dígitos."))
+        return value
+
+    def clean_nfe_key(self) -> str:
+        return normalize_nfe_key(self.cleaned_data["nfe_key"])
+
+    def clean_tracking_code(self) -> str:
+        return self.cleaned_data["tracking_code"].strip().upper()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        xml = (data.get("nfe_xml") or "").strip()
+        if xml:
+            self._fill_from_xml(data, xml)
+        key = data.get("nfe_key", "")
+        number = data.get("invoice_number", "")
+        if "nfe_key" not in self.errors:
+            if not key:
+                self.add_error("nfe_key", _("Informe a Chave NF-e (ou cole o XML da nota)."))
+            else:
+                try:
+                    validate_nfe_key(key)
+                except ValidationError as error:
+                    self.add_error("nfe_key", error)
+        if "invoice_number" not in self.errors and not number:
+            self.add_error("invoice_number", _("Informe o número da nota fiscal."))
+        if not self.errors and invoice_number_from_key(key) != int(number):
+            self.add_error(
+                "invoice_number",
+                _("O número da nota (%(number)s) não confere com o da Chave NF-e (%(key)s).")
+                % {"number": number, "key": invoice_number_from_key(key)},
+            )
+        return data
+
+    def _fill_from_xml(self, data: dict[str, Any], xml: str) -> None:
+        try:
+            parsed = parse_nfe_xml(xml)
+        except ValidationError as error:
+            self.add_error("nfe_xml", error)
+            return
+        parsed_number = parsed.invoice_number.lstrip("0")
+        if data.get("nfe_key") and data["nfe_key"] != parsed.key:
+            self.add_error("nfe_xml", _("A chave do XML não confere com a Chave NF-e informada."))
+        if data.get("invoice_number") and data["invoice_number"] != parsed_number:
+            self.add_error("nfe_xml", _("O número da nota no XML não confere com o informado."))
+        data["nfe_key"] = data.get("nfe_key") or parsed.key
+        data["invoice_number"] = data.get("invoice_number") or parsed_number
+
+    def warnings(self) -> list[str]:
+        """Things that look wrong but never block a dispatch."""
+        code = self.cleaned_data.get("tracking_code", "")
+        if code and is_correios(self.cleaned_data.get("carrier", "")):
+            problem = correios_code_problem(code)
+            return [problem] if problem else []
+        return []
+
+
+class CancelFieldsForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Motivo"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+STATUS_FIELD_FORMS: dict[str, type[forms.Form]] = {
+    OrderStatus.DESPACHADO: DispatchFieldsForm,
+    OrderStatus.CANCELADO: CancelFieldsForm,
+}
+
+
+def status_fields_form(to_status: str, data: dict[str, Any] | None = None, **kwargs: Any):
+    """The form of a status's fields, or None when the status carries none."""
+    form_class = STATUS_FIELD_FORMS.get(to_status)
+    return form_class(data, **kwargs) if form_class else None
+
+
+def clean_status_fields(to_status: str, data: dict[str, Any] | None) -> dict[str, Any]:
+    """Validated fields of a status, without empty values; ValidationError names each field."""
+    form = status_fields_form(to_status, data or {})
+    if form is None:
+        return {}
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    return {name: value for name, value in form.cleaned_data.items() if value not in ("", None)}

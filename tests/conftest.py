@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.db import connection
+
+from orders.actors import Actor
+
+from .factories import OrderFactory, UserFactory, staff_user, support_user
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def need_service(reason: str) -> None:
+    """Skip locally when a real service is missing; in CI that is a failure, never a skip."""
+    if IN_CI:
+        pytest.fail(f"CI=true and {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def postgres(db) -> None:
+    """Marks a test that needs real PostgreSQL (row locks, partial unique indexes)."""
+    if connection.vendor != "postgresql":
+        need_service("this test needs PostgreSQL: set DATABASE_URL=postgres://…")
+
+
+@pytest.fixture
+def order_factory(db):
+    return OrderFactory
+
+
+@pytest.fixture
+def lojista(db):
+    return staff_user(username="lojista", first_name="Lúcia", last_name="Lojista")
+
+
+@pytest.fixture
+def suporte(db):
+    return support_user(username="suporte", first_name="Sérgio", last_name="Suporte")
+
+
+@pytest.fixture
+def viewer(db):
+    """Staff who may only look at orders."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(username="visitante", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_order"))
+    return user
+
+
+@pytest.fixture
+def lojista_actor(lojista) -> Actor:
+    return Actor.person(lojista)
+
+
+@pytest.fixture
+def suporte_actor(suporte) -> Actor:
+    return Actor.person(suporte)

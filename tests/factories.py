@@ -1,0 +1,133 @@
+"""Test data: orders built through the real services, so every one has a true history."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from orders.actors import Actor
+from orders.models import Order
+from orders.nfe import nfe_check_digit
+from orders.roles import STORE_STAFF_GROUP, SUPPORT_GROUP
+from orders.services import order_create, order_process
+from orders.statuses import OrderStatus
+
+# The changes that lead from NOVO to each status, as staff would make them.
+PATH_TO = {
+    OrderStatus.NOVO: [],
+    OrderStatus.EM_APROVACAO: [OrderStatus.EM_APROVACAO],
+    OrderStatus.APROVADO: [OrderStatus.APROVADO],
+    OrderStatus.EM_PRODUCAO: [OrderStatus.APROVADO, OrderStatus.EM_PRODUCAO],
+    OrderStatus.DESPACHADO: [OrderStatus.APROVADO, OrderStatus.DESPACHADO],
+    OrderStatus.TRACKING: [OrderStatus.APROVADO, OrderStatus.DESPACHADO, OrderStatus.TRACKING],
+    OrderStatus.CONCLUIDO: [
+        OrderStatus.APROVADO,
+        OrderStatus.DESPACHADO,
+        OrderStatus.TRACKING,
+        OrderStatus.CONCLUIDO,
+    ],
+    OrderStatus.CANCELADO: [OrderStatus.CANCELADO],
+}
+
+
+def make_nfe_key(
+    invoice_number: int = 1234,
+    *,
+    state: str = "35",
+    cnpj: str = "12345678000195",
+    model: str = "55",
+) -> str:
+    """A valid NF-e access key for the given invoice number."""
+    first_43 = f"{state}2611{cnpj}{model}001{invoice_number:09d}1{12345678:08d}"
+    return first_43 + str(nfe_check_digit(first_43))
+
+
+def dispatch_fields(invoice_number: int = 1234, **overrides: Any) -> dict[str, str]:
+    fields = {
+        "invoice_number": str(invoice_number),
+        "nfe_key": make_nfe_key(invoice_number),
+        "carrier": "Correios",
+        "shipping_method": "SEDEX",
+        "tracking_code": "AA123456785BR",
+        "nfe_content": "2 camisetas de algodão",
+    }
+    fields.update(overrides)
+    return fields
+
+
+def fields_for(status: str) -> dict[str, str]:
+    if status == OrderStatus.DESPACHADO:
+        return dispatch_fields()
+    if status == OrderStatus.CANCELADO:
+        return {"reason": "Cliente desistiu da compra"}
+    return {}
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"usuario{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@exemplo.com.br")
+    first_name = factory.Faker("first_name", locale="pt_BR")
+    last_name = factory.Faker("last_name", locale="pt_BR")
+    password = factory.django.Password("senha-de-teste-123")
+
+    @factory.post_generation
+    def role(self, create: bool, extracted: str | None, **kwargs: Any) -> None:
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+
+
+def staff_user(**kwargs: Any):
+    return UserFactory(is_staff=True, role=STORE_STAFF_GROUP, **kwargs)
+
+
+def support_user(**kwargs: Any):
+    return UserFactory(is_staff=True, role=SUPPORT_GROUP, **kwargs)
+
+
+class OrderFactory(factory.Factory):
+    """`OrderFactory(status="despachado")` walks the order there through order_process."""
+
+    class Meta:
+        model = Order
+
+    customer_name = factory.Faker("name", locale="pt_BR")
+    customer_email = factory.Sequence(lambda n: f"cliente{n}@exemplo.com.br")
+    status = OrderStatus.NOVO
+    customer = None
+
+    @classmethod
+    def _create(cls, model_class: type[Order], *args: Any, **kwargs: Any) -> Order:
+        status = kwargs.pop("status")
+        order = order_create(
+            customer_name=kwargs["customer_name"],
+            customer_email=kwargs["customer_email"],
+            customer=kwargs.get("customer"),
+            items=kwargs.get("items")
+            or [
+                {"description": "Camiseta básica", "quantity": 2, "unit_price": Decimal("59.90")},
+                {"description": "Boné bordado", "quantity": 1, "unit_price": Decimal("79.00")},
+            ],
+            shipping={
+                "street": "Rua das Flores",
+                "number": "123",
+                "district": "Centro",
+                "city": "São Paulo",
+                "state": "SP",
+                "postal_code": "01001-000",
+            },
+            shipping_cost=Decimal("19.90"),
+        )
+        for step in PATH_TO[OrderStatus(status)]:
+            order = order_process(
+                order, to_status=step, by=Actor.system(), fields=fields_for(step)
+            ).order
+        return order
