@@ -114,7 +114,10 @@ class Order(fsm.ConcurrentTransitionMixin, models.Model):
         pass
 
     @fsm.transition(
-        field=status, source=OrderStatus.APROVADO, target=OrderStatus.EM_PRODUCAO, permission=PROCESS
+        field=status,
+        source=OrderStatus.APROVADO,
+        target=OrderStatus.EM_PRODUCAO,
+        permission=PROCESS,
     )
     def start_production(self) -> None:
         pass
@@ -143,7 +146,9 @@ class Order(fsm.ConcurrentTransitionMixin, models.Model):
     def complete(self) -> None:
         pass
 
-    @fsm.transition(field=status, source=NOT_FINAL, target=OrderStatus.CANCELADO, permission=PROCESS)
+    @fsm.transition(
+        field=status, source=NOT_FINAL, target=OrderStatus.CANCELADO, permission=PROCESS
+    )
     def cancel(self, **cancel_fields: Any) -> None:
         pass
 
@@ -194,7 +199,9 @@ class OrderItem(models.Model):
         verbose_name_plural = _("itens do pedido")
         ordering = ["id"]
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gte=1), name="order_item_quantity_positive")
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1), name="order_item_quantity_positive"
+            )
         ]
 
     def __str__(self) -> str:
@@ -221,9 +228,7 @@ class OrderStatusChange(models.Model):
     """One status change of an order. Rows are never edited or deleted; an override revokes."""
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="status_changes")
-    from_status = models.CharField(
-        _("de"), max_length=20, choices=OrderStatus.choices, blank=True
-    )
+    from_status = models.CharField(_("de"), max_length=20, choices=OrderStatus.choices, blank=True)
     to_status = models.CharField(_("para"), max_length=20, choices=OrderStatus.choices)
     created_at = models.DateTimeField(_("quando"), auto_now_add=True)
     actor_kind = models.CharField(_("tipo de autor"), max_length=20, choices=ActorKind.choices)

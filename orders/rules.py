@@ -39,9 +39,7 @@ def _may(actor: Actor, permission: str) -> bool:
     return actor.user.is_active and actor.user.has_perm(permission)
 
 
-def check_change(
-    order: Order, to_status: str, actor: Actor, used_statuses: Collection[str]
-) -> str:
+def check_change(order: Order, to_status: str, actor: Actor, used_statuses: Collection[str]) -> str:
     """The name of the transition that moves `order` to `to_status`, or OrderProcessingError."""
     if to_status not in OrderStatus.values:
         raise OrderProcessingError(
@@ -61,10 +59,7 @@ def check_change(
         if not _may(actor, OVERRIDE):
             raise OrderProcessingError(
                 RefusalCode.FINAL_STATUS,
-                _(
-                    "O pedido está %(s)s, um status final. Somente o suporte da JET pode "
-                    "alterá-lo."
-                )
+                _("O pedido está %(s)s, um status final. Somente o suporte da JET pode alterá-lo.")
                 % {"s": _label(current)},
             )
         return OVERRIDE_TRANSITION

@@ -29,7 +29,9 @@ class DispatchFieldsForm(forms.Form):
         label=gettext_lazy("Código de Rastreio"), max_length=50, required=False
     )
     nfe_content = forms.CharField(
-        label=gettext_lazy("Conteúdo NF-e"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=gettext_lazy("Conteúdo NF-e"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
     nfe_xml = forms.CharField(
         label=gettext_lazy("Código do XML"),

@@ -7,7 +7,7 @@ from django.db import connection
 
 from orders.actors import Actor
 
-from .factories import OrderFactory, UserFactory, staff_user, support_user
+from tests.factories import OrderFactory, UserFactory, staff_user, support_user
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
