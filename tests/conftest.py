@@ -6,7 +6,6 @@ import pytest
 from django.db import connection
 
 from orders.actors import Actor
-
 from tests.factories import OrderFactory, UserFactory, staff_user, support_user
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
