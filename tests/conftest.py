@@ -18,6 +18,12 @@ def need_service(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    # PBKDF2 costs ~0.3 s a user; tests create many users and never test hashing strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def postgres(db) -> None:
     """Marks a test that needs real PostgreSQL (row locks, partial unique indexes)."""
