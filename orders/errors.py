@@ -11,6 +11,8 @@ class RefusalCode(StrEnum):
     NOT_ALLOWED = "not_allowed"
     PERMISSION_DENIED = "permission_denied"
     INVALID_FIELDS = "invalid_fields"
+    # The caller saw the order in another status (a form left open while someone else acted).
+    STALE = "stale"
 
 
 class OrderProcessingError(Exception):

@@ -35,14 +35,26 @@ def order_process(
     message: str = "",
     note: str = "",
     override_reason: str = "",
+    expected_status: str | None = None,
 ) -> OrderStatusChange:
     """Move `order` to `to_status`; returns the history row (its `.order` is up to date).
 
     From a final status this is the support override, which needs `override_reason`.
-    Raises OrderProcessingError, and changes nothing, when the change is refused.
+    `expected_status` is the status the caller saw (a form opened earlier); if the order has
+    moved on since, the change is refused as stale. Raises OrderProcessingError, and changes
+    nothing, when the change is refused.
     """
     with transaction.atomic():
         locked = Order.objects.select_for_update(no_key=True).get(pk=order.pk)
+        if expected_status is not None and locked.status != expected_status:
+            raise OrderProcessingError(
+                RefusalCode.STALE,
+                _(
+                    "O pedido foi alterado por outra pessoa enquanto você preenchia o formulário: "
+                    "agora ele está %(s)s. Confira e tente de novo."
+                )
+                % {"s": locked.get_status_display()},
+            )
         transition_name = check_change(locked, to_status, by, used_statuses(locked))
         is_override = transition_name == OVERRIDE_TRANSITION
         cleaned = _clean_fields(to_status, fields, is_override, override_reason)

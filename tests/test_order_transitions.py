@@ -182,3 +182,29 @@ def test_the_unique_constraint_exists_in_the_database(db):
             cursor, OrderStatusChange._meta.db_table
         )
     assert constraints["uniq_active_status_per_order"]["unique"]
+
+
+def test_a_change_from_a_stale_screen_is_refused(order_factory, lojista_actor):
+    order = order_factory(status=S.EM_PRODUCAO)
+    with pytest.raises(OrderProcessingError) as refusal:
+        order_process(
+            order,
+            to_status=S.CANCELADO,
+            by=lojista_actor,
+            fields=fields_for(S.CANCELADO),
+            expected_status=S.APROVADO,
+        )
+    assert refusal.value.code == RefusalCode.STALE
+    assert "Em produção" in refusal.value.message
+
+
+def test_saving_a_stale_copy_raises_concurrent_transition(order_factory):
+    order = order_factory(status=S.APROVADO)
+    first, second = Order.objects.get(pk=order.pk), Order.objects.get(pk=order.pk)
+    first.start_production()
+    first.save()
+    second.cancel()
+    with pytest.raises(fsm.ConcurrentTransition), transaction.atomic():
+        second.save()
+    order.refresh_from_db()
+    assert order.status == S.EM_PRODUCAO
