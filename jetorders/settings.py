@@ -145,6 +145,59 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
+# The e-mail task is idempotent (it claims its outbox row), so it is acknowledged late and
+# re-queued when its worker dies; the outbox row counts attempts so this cannot loop forever.
+# https://docs.celeryq.dev/en/stable/userguide/configuration.html#task-reject-on-worker-lost
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=60)
+CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 10, 1)
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = 10.0
+# Redis redelivers a task not acknowledged within the visibility timeout, so it must exceed
+# every countdown and run time (config test: tests/test_notifications_config.py).
+# https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html#caveats
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+# A dead broker must not hang the staff member's request: give up publishing fast and let
+# the outbox sweeper send the e-mail later (celery/celery#4556, #4296).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+# The sweeper sends whatever the kicks missed (broker down, worker lost, due retries).
+CELERY_BEAT_SCHEDULE = {
+    "sweep-email-outbox": {
+        "task": "notifications.tasks.sweep_outbox",
+        "schedule": env.float("NOTIFICATIONS_SWEEP_SECONDS", default=60.0),
+    },
+}
+
+# Notifications (the e-mail outbox)
+# ------------------------------------------------------------------------------
+# Where the outbox finds the e-mails it may send (names, variables, previews).
+NOTIFICATIONS_CATALOG = "orders.emails.email_catalog"
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=6)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env.int("NOTIFICATIONS_RETRY_MAX_SECONDS", default=600)
+# A SENDING row whose lease expired belongs to a dead worker and may be claimed again.
+NOTIFICATIONS_LEASE_SECONDS = env.int(
+    "NOTIFICATIONS_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 30
+)
+NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=20)
 
 # Payment gateways
 # ------------------------------------------------------------------------------

@@ -6,9 +6,11 @@ from decimal import Decimal
 from typing import Any
 
 import django_fsm as fsm
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from .statuses import FINAL_STATUSES, OrderStatus
@@ -25,6 +27,21 @@ class OrderQuerySet(models.QuerySet):
 
     def open(self) -> OrderQuerySet:
         return self.exclude(status__in=FINAL_STATUSES)
+
+    def visible_to_customer(self, user: Any) -> OrderQuerySet:
+        """The orders a signed-in customer may see: linked to the account, or placed with one
+        of the account's verified e-mail addresses."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        # Only verified addresses count: signing up with someone else's e-mail shows nothing.
+        # Looked up by name so the order domain does not import allauth at load time.
+        email_address = apps.get_model("account", "EmailAddress")
+        verified = (
+            email_address.objects.filter(user=user, verified=True)
+            .annotate(email_lower=Lower("email"))
+            .values("email_lower")
+        )
+        return self.filter(Q(customer=user) | Q(customer_email__in=verified))
 
 
 class Order(fsm.ConcurrentTransitionMixin, models.Model):
