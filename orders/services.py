@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .actors import Actor
+from .emails import queue_status_email
 from .errors import OrderProcessingError, RefusalCode
 from .models import Order, OrderItem, OrderStatusChange
 from .rules import OVERRIDE_TRANSITION, check_change, used_statuses
@@ -36,13 +37,15 @@ def order_process(
     note: str = "",
     override_reason: str = "",
     expected_status: str | None = None,
+    notify: bool = True,
 ) -> OrderStatusChange:
     """Move `order` to `to_status`; returns the history row (its `.order` is up to date).
 
     From a final status this is the support override, which needs `override_reason`.
     `expected_status` is the status the caller saw (a form opened earlier); if the order has
     moved on since, the change is refused as stale. Raises OrderProcessingError, and changes
-    nothing, when the change is refused.
+    nothing, when the change is refused. `notify=False` skips the customer's e-mail (a
+    support override may choose to).
     """
     with transaction.atomic():
         locked = Order.objects.select_for_update(no_key=True).get(pk=order.pk)
@@ -74,6 +77,8 @@ def order_process(
             note=note,
             override_reason=override_reason.strip() if is_override else "",
         )
+        if notify:
+            queue_status_email(change)
     return change
 
 
@@ -196,7 +201,7 @@ def order_create(
         order.total = sum((i.line_total for i in order_items), Decimal("0")) + shipping_cost
         order.status_changed_at = order.created_at
         order.save(update_fields=["number", "total", "status_changed_at"])
-        OrderStatusChange.objects.create(
+        received = OrderStatusChange.objects.create(
             order=order,
             from_status="",
             to_status=OrderStatus.NOVO,
@@ -204,4 +209,5 @@ def order_create(
             actor_user=by.user,
             actor_label=by.label,
         )
+        queue_status_email(received)
     return order

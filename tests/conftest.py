@@ -24,6 +24,20 @@ def _fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _celery_in_process():
+    """Ordinary tests run tasks in-process after commit, even when CI sets a real broker.
+
+    The fault-injection suite (tests/reliability) opts out and uses the real broker (R29).
+    """
+    from jetorders.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.fixture
 def postgres(db) -> None:
     """Marks a test that needs real PostgreSQL (row locks, partial unique indexes)."""

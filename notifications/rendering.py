@@ -1,0 +1,84 @@
+"""Renders an e-mail: the store's edited template if there is one, else the default files."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.template import Context, TemplateDoesNotExist, TemplateSyntaxError, loader
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from .catalog import EmailSpec, spec_for
+from .errors import RenderError
+from .models import EmailTemplate
+from .safety import ENGINE, TEXT_ENGINE, template_problems
+
+SUBJECT_MAX_LENGTH = 200
+# Default files: templates/emails/<name>_subject.txt, <name>_body.txt, <name>_body.html.
+PARTS = {"subject": "subject.txt", "body_text": "body.txt", "body_html": "body.html"}
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+def default_source(name: str, part: str) -> str:
+    """The source of a default template file, shown in the admin as the starting point."""
+    try:
+        template = loader.get_template(f"emails/{name}_{PARTS[part]}")
+    except TemplateDoesNotExist:
+        return ""
+    return template.template.source
+
+
+def sources(name: str) -> dict[str, str]:
+    edited = EmailTemplate.objects.filter(name=name).first()
+    return {
+        part: (getattr(edited, part, "") if edited else "") or default_source(name, part)
+        for part in PARTS
+    }
+
+
+def render_email(name: str, context: dict[str, Any]) -> RenderedEmail:
+    """Render every part; RenderError (never anything else) when that is impossible."""
+    spec = spec_for(name)
+    if spec is None:
+        raise RenderError(_("E-mail desconhecido: %(name)s") % {"name": name})
+    return render_sources(spec, sources(name), context)
+
+
+def render_sources(
+    spec: EmailSpec, parts: dict[str, str], context: dict[str, Any]
+) -> RenderedEmail:
+    for part, source in parts.items():
+        if not source.strip():
+            raise RenderError(_("O modelo %(part)s está vazio.") % {"part": part})
+        problems = template_problems(source, spec.variables)
+        if problems:
+            raise RenderError("; ".join(problems))
+    try:
+        subject = TEXT_ENGINE.from_string(parts["subject"]).render(Context(context))
+        text = TEXT_ENGINE.from_string(parts["body_text"]).render(Context(context))
+        html = ENGINE.from_string(parts["body_html"]).render(Context(context))
+        if spec.text_layout:
+            text = loader.render_to_string(spec.text_layout, {**context, "conteudo": text})
+        if spec.html_layout:
+            html = loader.render_to_string(
+                spec.html_layout,
+                {**context, "conteudo": mark_safe(html), "assunto": one_line(subject)},
+            )
+    except (TemplateSyntaxError, TemplateDoesNotExist, ValueError, TypeError) as error:
+        raise RenderError(str(error)) from error
+    text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    return RenderedEmail(subject=one_line(subject), text=text, html=html)
+
+
+def one_line(subject: str) -> str:
+    """A subject is one line (no header injection) and not too long (R25)."""
+    flat = " ".join(subject.split())
+    return flat[:SUBJECT_MAX_LENGTH]

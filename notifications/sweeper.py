@@ -1,0 +1,23 @@
+"""Sends what the after-commit kicks missed: broker down, worker lost, retries now due (R4)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+
+from .sending import claim_batch, send_claimed
+
+MAX_BATCHES = 50
+
+
+def sweep(batch_size: int | None = None, max_batches: int = MAX_BATCHES) -> int:
+    """Claim due rows in small batches and send them; returns how many were sent."""
+    size = batch_size or settings.NOTIFICATIONS_BATCH_SIZE
+    sent = 0
+    for _batch in range(max_batches):
+        rows = claim_batch(size, token=f"sweeper-{uuid.uuid4().hex}")
+        if not rows:
+            break
+        sent += sum(send_claimed(row).status == "sent" for row in rows)
+    return sent

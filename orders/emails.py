@@ -1,0 +1,189 @@
+"""What each status e-mail says: its context of plain values, its name and its variables.
+
+`notifications` delivers; this module decides the content (design §3). The context holds only
+strings, numbers and small dicts: store-edited templates must not reach model instances.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from notifications.catalog import EmailSpec
+from notifications.models import DeliveryState, EmailOutbox, OutboxStatus
+from notifications.outbox import queue_email
+
+from .links import order_status_url
+from .models import Order, OrderStatusChange
+from .statuses import CUSTOMER_DESCRIPTIONS, OrderStatus
+from .tracking import tracking_url
+
+COMMON_VARIABLES = {
+    "numero_pedido": gettext_lazy("Número do pedido"),
+    "nome_cliente": gettext_lazy("Nome do cliente"),
+    "status": gettext_lazy("Nome do novo status"),
+    "status_descricao": gettext_lazy("O que o status significa para o cliente"),
+    "data": gettext_lazy("Data e hora da alteração"),
+    "mensagem": gettext_lazy("Mensagem ao cliente escrita pela loja (pode estar vazia)"),
+    "itens": gettext_lazy("Itens: cada um com descricao, quantidade, preco_unitario e total"),
+    "frete": gettext_lazy("Valor do frete, formatado (R$)"),
+    "total": gettext_lazy("Total do pedido, formatado (R$)"),
+    "link_pedido": gettext_lazy("Link da página de acompanhamento do pedido"),
+}
+STATUS_VARIABLES = {
+    OrderStatus.DESPACHADO: {
+        "nota_fiscal": gettext_lazy("Número da Nota Fiscal"),
+        "chave_nfe": gettext_lazy("Chave NF-e"),
+        "transportadora": gettext_lazy("Nome da Transportadora"),
+        "metodo_envio": gettext_lazy("Método de envio"),
+        "codigo_rastreio": gettext_lazy("Código de Rastreio"),
+        "link_rastreio": gettext_lazy("Link de rastreio no site da transportadora"),
+    },
+    OrderStatus.CANCELADO: {"motivo_cancelamento": gettext_lazy("Motivo do cancelamento")},
+}
+HTML_LAYOUT = "emails/pedido_layout.html"
+TEXT_LAYOUT = "emails/pedido_layout.txt"
+
+# Outbox state → what staff read on the order's timeline.
+EMAIL_STATE_LABELS = {
+    "queued": gettext_lazy("Na fila"),
+    "sent": gettext_lazy("Enviado"),
+    "delivered": gettext_lazy("Entregue"),
+    "bounced": gettext_lazy("Devolvido"),
+    "failed": gettext_lazy("Falhou"),
+}
+
+
+def template_name(status: str) -> str:
+    return f"pedido_{status}"
+
+
+def dedupe_key(change: OrderStatusChange) -> str:
+    # One e-mail per history row, ever: the row id is unique, so is the key (R1).
+    return f"order-status-change:{change.pk}"
+
+
+def queue_status_email(change: OrderStatusChange) -> None:
+    """Queue the customer's e-mail for this change, in the caller's transaction."""
+    order = change.order
+    queue_email(
+        template=template_name(change.to_status),
+        to=order.customer_email,
+        context=status_email_context(order, change),
+        dedupe_key=dedupe_key(change),
+    )
+
+
+def status_email_context(order: Order, change: OrderStatusChange | None) -> dict[str, Any]:
+    status = OrderStatus(change.to_status if change else order.status)
+    when = timezone.localtime(change.created_at if change else timezone.now())
+    context: dict[str, Any] = {
+        "numero_pedido": order.number or "",
+        "nome_cliente": order.customer_name,
+        "status": str(status.label),
+        "status_descricao": str(CUSTOMER_DESCRIPTIONS[status]),
+        "data": when.strftime("%d/%m/%Y %H:%M"),
+        "mensagem": change.message_to_customer if change else "",
+        "itens": [
+            {
+                "descricao": item.description,
+                "quantidade": item.quantity,
+                "preco_unitario": money(item.unit_price),
+                "total": money(item.line_total),
+            }
+            for item in order.items.all()
+        ],
+        "frete": money(order.shipping_cost),
+        "total": money(order.total),
+        "link_pedido": order_status_url(order),
+    }
+    return context | _status_fields(status, order, change.fields if change else {})
+
+
+def _status_fields(status: str, order: Order, fields: dict[str, Any]) -> dict[str, Any]:
+    if status == OrderStatus.DESPACHADO:
+        code = fields.get("tracking_code", order.tracking_code)
+        carrier = fields.get("carrier", order.carrier)
+        return {
+            "nota_fiscal": fields.get("invoice_number", order.invoice_number),
+            "chave_nfe": fields.get("nfe_key", order.nfe_key),
+            "transportadora": carrier,
+            "metodo_envio": fields.get("shipping_method", order.shipping_method),
+            "codigo_rastreio": code,
+            "link_rastreio": tracking_url(carrier, code) or "",
+        }
+    if status == OrderStatus.CANCELADO:
+        return {"motivo_cancelamento": fields.get("reason", "")}
+    return {}
+
+
+def money(value: Decimal) -> str:
+    """R$ 1.234,50 — Brazilian format, as plain text for any template."""
+    text = f"{value:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return f"R$ {text}"
+
+
+def email_catalog() -> list[EmailSpec]:
+    """Every status e-mail, for the outbox (settings.NOTIFICATIONS_CATALOG) and the admin."""
+    return [
+        EmailSpec(
+            name=template_name(status),
+            label=_("Pedido %(status)s") % {"status": status.label},
+            variables={**COMMON_VARIABLES, **STATUS_VARIABLES.get(status, {})},
+            html_layout=HTML_LAYOUT,
+            text_layout=TEXT_LAYOUT,
+            preview=partial(preview_context, status),
+        )
+        for status in OrderStatus
+    ]
+
+
+def preview_context(status: str) -> dict[str, Any]:
+    """The context of a real order: the latest change to `status`, else the latest order."""
+    change = (
+        OrderStatusChange.objects.filter(to_status=status, revoked=False)
+        .select_related("order")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if change:
+        return status_email_context(change.order, change)
+    order = Order.objects.order_by("-created_at", "-id").first()
+    if order is None:
+        return {}
+    context = status_email_context(order, None)
+    fallback = OrderStatus(status)
+    return (
+        context
+        | {
+            "status": str(fallback.label),
+            "status_descricao": str(CUSTOMER_DESCRIPTIONS[fallback]),
+        }
+        | _status_fields(fallback, order, {})
+    )
+
+
+def email_states_for(change_ids: list[int]) -> dict[int, str]:
+    """{change id: e-mail state label} for the admin timeline, in one query."""
+    keys = {f"order-status-change:{pk}": pk for pk in change_ids}
+    rows = EmailOutbox.objects.filter(dedupe_key__in=keys).values_list(
+        "dedupe_key", "status", "delivery_state"
+    )
+    return {keys[key]: str(EMAIL_STATE_LABELS[_state(s, d)]) for key, s, d in rows}
+
+
+def _state(status: str, delivery: str) -> str:
+    if status == OutboxStatus.DEAD:
+        return "failed"
+    if status != OutboxStatus.SENT:
+        return "queued"
+    if delivery == DeliveryState.BOUNCED:
+        return "bounced"
+    if delivery:
+        return "delivered"
+    return "sent"
