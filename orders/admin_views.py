@@ -1,0 +1,170 @@
+"""The "Processar pedido" admin view: fetch, check, call order_process, redirect or re-render."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .actors import Actor
+from .admin_format import brl
+from .admin_forms import ProcessOrderForm
+from .admin_timeline import final_status_notice
+from .errors import OrderProcessingError
+from .models import OVERRIDE, PROCESS, Order, OrderStatusChange
+from .rules import allowed_next_statuses
+from .services import order_process
+from .statuses import OrderStatus, is_final
+
+if TYPE_CHECKING:
+    from django.contrib.admin import ModelAdmin
+
+
+class StaleFormError(Exception):
+    """The order changed after the form was opened; carries the status it has now."""
+
+    def __init__(self, current_status: str) -> None:
+        super().__init__(current_status)
+        self.current_status = current_status
+
+
+def may_process(user) -> bool:
+    return user.has_perm(PROCESS) or user.has_perm(OVERRIDE)
+
+
+def submit_processing(order: Order, form: ProcessOrderForm, actor: Actor) -> OrderStatusChange:
+    """Run the change only if the order is still in the status the form was opened with.
+
+    The row stays locked from the comparison to the commit, so two people (or a double
+    click) cannot both act on what they saw; the service's own checks run inside.
+    """
+    data = form.cleaned_data
+    with transaction.atomic():
+        current = (
+            Order.objects.select_for_update(no_key=True)
+            .filter(pk=order.pk)
+            .values_list("status", flat=True)
+            .get()
+        )
+        if current != data["expected_status"]:
+            raise StaleFormError(current)
+        return order_process(
+            order,
+            to_status=data["to_status"],
+            by=actor,
+            fields=form.status_fields(),
+            message=data["message"],
+            note=data["note"],
+            override_reason=data.get("override_reason", ""),
+        )
+
+
+def success_message(change: OrderStatusChange) -> str:
+    values = {
+        "number": change.order.number,
+        "a": OrderStatus(change.from_status).label,
+        "b": OrderStatus(change.to_status).label,
+    }
+    if change.is_override:
+        text = _("Pedido %(number)s alterado pelo suporte de %(a)s para %(b)s; motivo registrado.")
+    else:
+        text = _("Pedido %(number)s passou de %(a)s para %(b)s.")
+    return " ".join([text % values, _("O cliente receberá um e-mail com a atualização.")])
+
+
+def _stale_message(current_status: str) -> str:
+    return _(
+        "Este pedido foi alterado por outra pessoa enquanto você preenchia o formulário: "
+        "agora está %(s)s. Nada foi alterado; confira o andamento e escolha de novo."
+    ) % {"s": OrderStatus(current_status).label}
+
+
+def process_order_view(
+    model_admin: ModelAdmin, request: HttpRequest, object_id: str
+) -> HttpResponse:
+    order = model_admin.get_object(request, unquote(object_id))
+    if order is None:
+        return model_admin._get_obj_does_not_exist_redirect(request, model_admin.opts, object_id)
+    if not (model_admin.has_view_permission(request, order) and may_process(request.user)):
+        raise PermissionDenied
+    order_url = reverse("admin:orders_order_change", args=[order.pk])
+    actor = Actor.person(request.user)
+    allowed = allowed_next_statuses(order, actor)
+    if not allowed:
+        notice = (
+            final_status_notice(order.status)
+            if is_final(order.status)
+            else _("Não há mudança de status possível para este pedido agora.")
+        )
+        opened_with = request.POST.get("expected_status")
+        if request.method == "POST" and opened_with and opened_with != order.status:
+            notice = f"{_stale_message(order.status)} {notice}"
+        messages.error(request, notice)
+        return HttpResponseRedirect(order_url)
+
+    form = ProcessOrderForm(order=order, allowed=allowed)
+    if request.method == "POST":
+        if request.POST.get("expected_status") != order.status:
+            # Checked before the choices: a status chosen then may not be offered now.
+            return _stale_response(model_admin, request, order, actor)
+        form = ProcessOrderForm(request.POST, request.FILES, order=order, allowed=allowed)
+        if form.is_valid():
+            try:
+                change = submit_processing(order, form, actor)
+            except StaleFormError:
+                order.refresh_from_db()
+                return _stale_response(model_admin, request, order, actor)
+            except OrderProcessingError as error:
+                form.add_refusal(error)
+            else:
+                messages.success(request, success_message(change))
+                for warning in form.warnings():
+                    messages.warning(request, warning)
+                return HttpResponseRedirect(order_url)
+    return _render(model_admin, request, order, form)
+
+
+def _stale_response(
+    model_admin: ModelAdmin, request: HttpRequest, order: Order, actor: Actor
+) -> HttpResponse:
+    stale_message = _stale_message(order.status)
+    allowed = allowed_next_statuses(order, actor)
+    if not allowed:
+        messages.error(request, stale_message)
+        return HttpResponseRedirect(reverse("admin:orders_order_change", args=[order.pk]))
+    form = ProcessOrderForm(order=order, allowed=allowed)
+    form.initial.update(message=request.POST.get("message", ""), note=request.POST.get("note", ""))
+    return _render(model_admin, request, order, form, stale_message)
+
+
+def _render(
+    model_admin: ModelAdmin,
+    request: HttpRequest,
+    order: Order,
+    form: ProcessOrderForm,
+    stale_message: str = "",
+) -> HttpResponse:
+    title = _("Alterar pedido finalizado") if form.is_override else _("Processar pedido")
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": title,
+        "subtitle": str(order),
+        "order": order,
+        "order_total": brl(order.total),
+        "form": form,
+        "status_forms": [
+            (status, OrderStatus(status).label, fields_form)
+            for status, fields_form in form.status_forms.items()
+        ],
+        "stale_message": stale_message,
+        "media": model_admin.media,
+    }
+    return TemplateResponse(request, "admin/orders/order/process_form.html", context)
