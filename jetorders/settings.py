@@ -201,7 +201,32 @@ NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=20)
 
 # Payment gateways
 # ------------------------------------------------------------------------------
-PAYMENT_WEBHOOK_SECRET = env("PAYMENT_WEBHOOK_SECRET", default="dev-only-webhook-secret")
+# Comma-separated: every secret listed is accepted, so a new one can be rolled out before the
+# old one is removed. Our format (design §5) at /webhooks/pagamentos/.
+PAYMENT_WEBHOOK_SECRET = env.list("PAYMENT_WEBHOOK_SECRET", default=["dev-only-webhook-secret"])
+# The name the order history shows for changes made by that gateway.
+PAYMENT_WEBHOOK_GATEWAY_NAME = env("PAYMENT_WEBHOOK_GATEWAY_NAME", default="Gateway de pagamento")
+PAYMENT_WEBHOOK_MAX_BODY = env.int("PAYMENT_WEBHOOK_MAX_BODY", default=64 * 1024)
+# Per client address; gateways retry in bursts, so this only stops floods.
+PAYMENT_WEBHOOK_RATE_LIMIT = env("PAYMENT_WEBHOOK_RATE_LIMIT", default="1200/m")
+# Mercado Pago at /webhooks/pagamentos/mercadopago/: the "assinatura secreta" of the webhook
+# (comma-separated for rotation) and the access token used to fetch each payment.
+# https://www.mercadopago.com.br/developers/pt/docs/your-integrations/notifications/webhooks
+MERCADOPAGO_WEBHOOK_SECRET = env.list("MERCADOPAGO_WEBHOOK_SECRET", default=[])
+MERCADOPAGO_ACCESS_TOKEN = env("MERCADOPAGO_ACCESS_TOKEN", default="")
+MERCADOPAGO_API_URL = env("MERCADOPAGO_API_URL", default="https://api.mercadopago.com")
+# (connect, read) seconds: Mercado Pago waits 22 s for our answer; we wait at most ~8 s on it.
+MERCADOPAGO_TIMEOUT = (3.05, 5)
+
+# Integration API
+# ------------------------------------------------------------------------------
+# /api/v1/ (django-ninja). Tokens come from `manage.py create_api_token NAME`. An ERP pushing
+# a Black-Friday backlog sends several hundred calls a minute: limits stop abuse only.
+INTEGRATION_API_RATE_LIMIT = env("INTEGRATION_API_RATE_LIMIT", default="3000/m")
+INTEGRATION_API_ADDRESS_RATE_LIMIT = env("INTEGRATION_API_ADDRESS_RATE_LIMIT", default="6000/m")
+# How many proxies in front of us append to X-Forwarded-For (0: use REMOTE_ADDR); rate limits
+# key on the client address this gives. https://django-ninja.dev/guides/throttling/
+NINJA_NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
 # Production hardening (all on when DEBUG is off)
 # ------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ class OrdersConfig(AppConfig):
     verbose_name = "Pedidos"
 
     def ready(self) -> None:
+        from . import integrations_admin  # noqa: F401 - registers its ModelAdmins
         from .roles import ensure_role_groups
 
         # Permissions only exist after post_migrate, so the groups are made then too.

@@ -1,0 +1,134 @@
+"""The integration API under /api/v1/ (design §5), for ERPs and carriers.
+
+Bearer tokens (`manage.py create_api_token NAME`); each token's changes show in the order's
+history as Actor.integration(token.name). Status changes go through order_process, so an
+integration may make every change store staff may make and nothing more.
+OpenAPI schema: /api/v1/openapi.json; interactive docs: /api/v1/docs.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import Throttled
+from ninja.security import HttpBearer
+
+from .actors import Actor
+from .api_errors import register_error_handlers
+from .api_ratelimit import RateLimit, client_address
+from .api_schemas import ErrorOut, OrderIn, OrderOut, StatusIn, order_out
+from .api_tokens import authenticate_token
+from .models import ApiToken, Order
+from .services import order_create, order_process
+
+logger = logging.getLogger("orders.api")
+ORDER_NUMBER = re.compile(r"^[0-9A-Za-z-]{1,20}$")
+
+address_limit = RateLimit("api-address", "INTEGRATION_API_ADDRESS_RATE_LIMIT", client_address)
+token_limit = RateLimit("api-token", "INTEGRATION_API_RATE_LIMIT", lambda r: str(r.auth.pk))
+
+
+class TokenAuth(HttpBearer):
+    def __call__(self, request: HttpRequest) -> ApiToken | None:
+        # Counted before the token is checked, so guessing tokens is rate limited too.
+        if not address_limit.allow_request(request):
+            raise Throttled(wait=address_limit.wait())
+        return super().__call__(request)
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        return authenticate_token(token)
+
+
+api = NinjaAPI(
+    title="JET Pedidos — API de integração",
+    version="1",
+    description="Pedidos para ERPs, transportadoras e outras integrações. "
+    'Erros: {"error": código, "detail": mensagem, "fields": {campo: [mensagens]}}.',
+    auth=TokenAuth(),
+    throttle=[token_limit],
+    urls_namespace="api_v1",
+)
+register_error_handlers(api)
+
+ERRORS: dict[int, Any] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    429: ErrorOut,
+}
+
+
+def _order(number: str) -> Order:
+    order = Order.objects.filter(number=number).first() if ORDER_NUMBER.match(number) else None
+    if order is None:
+        raise Http404(_("Pedido %(number)s não encontrado.") % {"number": number[:20]})
+    return order
+
+
+def _done(request: HttpRequest, status: int, order: Order) -> None:
+    logger.info(
+        "api %s %s by %s: %s order %s",
+        request.method,
+        request.path,
+        request.auth.prefix,
+        status,
+        order.number,
+    )
+
+
+@api.post("/orders", response={201: OrderOut, **ERRORS}, summary="Cria um pedido em Novo")
+def create_order(request: HttpRequest, payload: OrderIn) -> tuple[int, dict[str, Any]]:
+    items = [item.dict() for item in payload.items]
+    subtotal = sum((item["unit_price"] * item["quantity"] for item in items), Decimal("0"))
+    if subtotal + payload.shipping_cost != payload.total:
+        raise ValidationError(
+            {
+                "total": [
+                    _("O total (%(total)s) não confere com os itens mais o frete (%(sum)s).")
+                    % {"total": payload.total, "sum": subtotal + payload.shipping_cost}
+                ]
+            }
+        )
+    order = order_create(
+        customer_name=payload.customer_name.strip(),
+        customer_email=payload.customer_email,
+        items=items,
+        shipping=payload.shipping.dict() if payload.shipping else None,
+        shipping_cost=payload.shipping_cost,
+        by=Actor.integration(request.auth.name),
+    )
+    _done(request, 201, order)
+    return 201, order_out(order)
+
+
+@api.get("/orders/{number}", response={200: OrderOut, **ERRORS}, summary="Status e andamento")
+def get_order(request: HttpRequest, number: str) -> tuple[int, dict[str, Any]]:
+    return 200, order_out(_order(number))
+
+
+@api.post(
+    "/orders/{number}/status",
+    response={200: OrderOut, **ERRORS},
+    summary="Processa o pedido (altera o status)",
+)
+def process_order(
+    request: HttpRequest, number: str, payload: StatusIn
+) -> tuple[int, dict[str, Any]]:
+    change = order_process(
+        _order(number),
+        to_status=payload.status,
+        by=Actor.integration(request.auth.name),
+        fields=payload.status_fields(),
+        message=payload.message,
+        note=payload.note,
+    )
+    _done(request, 200, change.order)
+    return 200, order_out(change.order)

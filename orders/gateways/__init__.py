@@ -1,0 +1,3 @@
+"""Payment-gateway notifications: signature schemes, provider adapters, applying events."""
+
+from __future__ import annotations
