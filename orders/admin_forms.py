@@ -99,6 +99,13 @@ class ProcessOrderForm(forms.Form):
         help_text=gettext_lazy("Opcional. Só a equipe vê."),
     )
 
+    notify = forms.BooleanField(
+        label=gettext_lazy("Enviar e-mail ao cliente"),
+        required=False,
+        initial=True,
+        help_text=gettext_lazy("Desmarque para corrigir o pedido sem avisar o cliente."),
+    )
+
     def __init__(
         self,
         data: Any = None,
@@ -117,7 +124,9 @@ class ProcessOrderForm(forms.Form):
                 "Informe o motivo da alteração."
             )
         else:
+            # Every ordinary change e-mails the customer; only an override may stay silent.
             del self.fields["override_reason"]
+            del self.fields["notify"]
         # Only the chosen status's fields are bound, so the others show no errors.
         chosen = data.get("to_status") if data is not None else None
         self.status_forms = {

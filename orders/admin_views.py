@@ -63,10 +63,11 @@ def submit_processing(order: Order, form: ProcessOrderForm, actor: Actor) -> Ord
             message=data["message"],
             note=data["note"],
             override_reason=data.get("override_reason", ""),
+            notify=data.get("notify", True),
         )
 
 
-def success_message(change: OrderStatusChange) -> str:
+def success_message(change: OrderStatusChange, *, notified: bool) -> str:
     values = {
         "number": change.order.number,
         "a": OrderStatus(change.from_status).label,
@@ -76,7 +77,11 @@ def success_message(change: OrderStatusChange) -> str:
         text = _("Pedido %(number)s alterado pelo suporte de %(a)s para %(b)s; motivo registrado.")
     else:
         text = _("Pedido %(number)s passou de %(a)s para %(b)s.")
-    return " ".join([text % values, _("O cliente receberá um e-mail com a atualização.")])
+    if notified:
+        email = _("O cliente receberá um e-mail com a atualização.")
+    else:
+        email = _("O cliente não foi avisado por e-mail.")
+    return f"{text % values} {email}"
 
 
 def _stale_message(current_status: str) -> str:
@@ -124,7 +129,9 @@ def process_order_view(
             except OrderProcessingError as error:
                 form.add_refusal(error)
             else:
-                messages.success(request, success_message(change))
+                messages.success(
+                    request, success_message(change, notified=form.cleaned_data.get("notify", True))
+                )
                 for warning in form.warnings():
                     messages.warning(request, warning)
                 return HttpResponseRedirect(order_url)

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from notifications.models import EmailOutbox
 from orders.models import OrderStatusChange
 from orders.statuses import OrderStatus
 from tests.factories import OrderFactory, dispatch_fields, make_nfe_key
@@ -58,7 +59,9 @@ def test_form_offers_only_the_statuses_allowed_now(client, lojista):
     ]:
         assert label in content
     assert 'value="Processar pedido"' in content
-    assert "Novo" not in [label for _, label in response.context["form"].fields["to_status"].choices]
+    assert "Novo" not in [
+        label for _, label in response.context["form"].fields["to_status"].choices
+    ]
 
 
 def test_staff_moves_an_order_to_production_with_message_and_note(client, lojista):
@@ -126,7 +129,11 @@ def test_pasted_xml_fills_in_the_key_and_invoice_number(client, lojista):
     order = OrderFactory(status="aprovado")
     client.force_login(lojista)
     key = make_nfe_key(777)
-    fields = {**dispatch_fields(777, nfe_xml=nfe_xml(key, 777)), "invoice_number": "", "nfe_key": ""}
+    fields = {
+        **dispatch_fields(777, nfe_xml=nfe_xml(key, 777)),
+        "invoice_number": "",
+        "nfe_key": "",
+    }
 
     client.post(process_url(order), post_data(order, "despachado", fields))
 
@@ -298,3 +305,35 @@ def test_support_override_to_cancelled_uses_the_reason_as_motivo(client, suporte
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELADO
     assert order.status_changes.last().fields == {"reason": "Devolução"}
+
+
+def test_every_ordinary_change_queues_one_email(client, lojista):
+    order = OrderFactory(status="aprovado")
+    client.force_login(lojista)
+    before = EmailOutbox.objects.count()
+
+    response = client.get(process_url(order))
+    client.post(process_url(order), post_data(order, "em_producao"))
+
+    assert "notify" not in response.context["form"].fields
+    assert EmailOutbox.objects.count() == before + 1
+
+
+def test_support_override_may_skip_the_customer_email(client, suporte):
+    order = OrderFactory(status="concluido")
+    other = OrderFactory(status="concluido")
+    client.force_login(suporte)
+    before = EmailOutbox.objects.count()
+    form_page = client.get(process_url(order)).content.decode()
+
+    silent = client.post(
+        process_url(order), post_data(order, "tracking", override_reason="Erro"), follow=True
+    )
+    client.post(
+        process_url(other), post_data(other, "tracking", override_reason="Erro", notify="on")
+    )
+
+    assert "Enviar e-mail ao cliente" in form_page
+    assert "O cliente não foi avisado por e-mail." in silent.content.decode()
+    assert EmailOutbox.objects.count() == before + 1
+    assert EmailOutbox.objects.latest("pk").to_email == other.customer_email

@@ -1,0 +1,63 @@
+"""Bulk processing from the list: each order through the service, with an honest report."""
+
+from __future__ import annotations
+
+from django.contrib.admin import helpers
+from django.urls import reverse
+
+from orders.models import Order
+from orders.statuses import OrderStatus
+from tests.factories import OrderFactory
+
+LIST_URL = reverse("admin:orders_order_changelist")
+
+
+def run_action(client, action: str, orders):
+    data = {"action": action, helpers.ACTION_CHECKBOX_NAME: [order.pk for order in orders]}
+    return client.post(LIST_URL, data, follow=True)
+
+
+def test_bulk_reports_what_changed_and_what_could_not_and_why(client, suporte):
+    approved = [OrderFactory(status="aprovado"), OrderFactory(status="aprovado")]
+    new = OrderFactory(status="novo")
+    done = OrderFactory(status="concluido")
+    client.force_login(suporte)
+
+    response = run_action(client, "process_to_em_producao", [*approved, new, done])
+
+    text = response.content.decode()
+    assert "2 pedidos passaram para Em produção; cada cliente receberá um e-mail." in text
+    assert "2 pedidos não foram alterados:" in text
+    assert f"{new.number} — Não é possível passar o pedido de Novo para Em produção." in text
+    assert f"{done.number} — o pedido está em status final" in text
+    statuses = dict(Order.objects.values_list("pk", "status"))
+    assert [statuses[o.pk] for o in approved] == [OrderStatus.EM_PRODUCAO] * 2
+    assert statuses[new.pk] == OrderStatus.NOVO
+    assert statuses[done.pk] == OrderStatus.CONCLUIDO
+
+
+def test_bulk_offers_only_statuses_without_fields(client, lojista):
+    OrderFactory()
+    client.force_login(lojista)
+
+    response = client.get(LIST_URL)
+
+    choices = [value for value, _ in response.context["action_form"].fields["action"].choices]
+    assert choices[1:] == [
+        "process_to_em_aprovacao",
+        "process_to_aprovado",
+        "process_to_em_producao",
+        "process_to_tracking",
+        "process_to_concluido",
+    ]
+    assert "Passar selecionados para Aprovado" in response.content.decode()
+
+
+def test_bulk_never_uses_a_status_twice(client, lojista):
+    order = OrderFactory(status="aprovado")
+    client.force_login(lojista)
+
+    response = run_action(client, "process_to_aprovado", [order])
+
+    assert "1 pedido não foi alterado:" in response.content.decode()
+    assert order.status_changes.filter(to_status="aprovado").count() == 1
