@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "anymail",
     "notifications",
     "orders",
+    "allauth",
+    "allauth.account",
 ]
 
 MIDDLEWARE = [
@@ -49,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -88,6 +91,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Accounts
+# ------------------------------------------------------------------------------
+# Customers sign in with their e-mail through django-allauth, under /conta/; staff keep the
+# admin's own username login at /admin/ (ModelBackend).
+# https://docs.allauth.org/en/latest/account/configuration.html
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "customer_orders"
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# A customer sees the orders placed with an address only once they prove they own it.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[JET Pedidos] "
+ACCOUNT_USER_DISPLAY = "orders.customer_views.customer_display"
+ACCOUNT_FORMS = {
+    "login": "orders.customer_forms.CustomerLoginForm",
+    "signup": "orders.customer_forms.CustomerSignupForm",
+    "add_email": "orders.customer_forms.CustomerAddEmailForm",
+    "reset_password": "orders.customer_forms.CustomerResetPasswordForm",
+}
+# Links in account e-mails follow the scheme the site is served with.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default=SITE_URL.split(":")[0])
 
 # Internationalisation
 # ------------------------------------------------------------------------------

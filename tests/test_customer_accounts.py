@@ -45,7 +45,7 @@ def test_the_home_page_leads_customers_to_their_orders(client):
 def test_the_account_pages_speak_portuguese(client):
     for path, expected in [
         ("/conta/login/", "Esqueceu sua senha?"),
-        ("/conta/signup/", "Cadastr"),
+        ("/conta/signup/", "Criar conta"),
         ("/conta/password/reset/", "Redefin"),
     ]:
         response = client.get(path)
