@@ -12,6 +12,8 @@ admin.site.index_title = "Painel da loja"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Delivery events from the e-mail provider (anymail), basic auth ANYMAIL_WEBHOOK_SECRET.
+    path("webhooks/email/", include("anymail.urls")),
     # Payment gateways and the integration API (design §5).
     path("webhooks/pagamentos/", payment_webhook, name="payment_webhook"),
     path("webhooks/pagamentos/mercadopago/", mercadopago_webhook, name="mercadopago_webhook"),

@@ -90,9 +90,11 @@ def send_claimed(row: EmailOutbox) -> Result:
     except Exception as error:
         return _failed(row, error, started, clock)
     status = getattr(message, "anymail_status", None)
-    message_id = getattr(status, "message_id", None) or ""
-    if not isinstance(message_id, str):
-        message_id = ",".join(sorted(message_id))
+    message_id = getattr(status, "message_id", None)
+    if isinstance(message_id, set | frozenset | list):
+        # Several recipients may get several ids; ours are single-recipient messages.
+        message_id = ",".join(sorted(str(part) for part in message_id))
+    message_id = "" if message_id is None else str(message_id)
     _record(row, AttemptOutcome.SENT, message_id, started, clock, subject=message.subject)
     return Result("sent")
 

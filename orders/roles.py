@@ -14,6 +14,13 @@ STORE_STAFF_PERMISSIONS = [
     "orders.view_orderitem",
     "orders.view_orderstatuschange",
     "orders.process_order",
+    # The store's e-mails: edit their text, watch the outbox, re-send what failed.
+    "notifications.view_emailtemplate",
+    "notifications.change_emailtemplate",
+    "notifications.view_emailoutbox",
+    "notifications.view_emailattempt",
+    "notifications.view_emaildeliveryevent",
+    "notifications.resend_email",
 ]
 SUPPORT_PERMISSIONS = [*STORE_STAFF_PERMISSIONS, "orders.override_final_status"]
 
