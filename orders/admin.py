@@ -83,6 +83,8 @@ class OrderAdmin(admin.ModelAdmin):
     list_per_page = 50
     # No COUNT(*) of the whole table on every page view (R-performance of the hot page).
     show_full_result_count = False
+    # Facet counts are one COUNT per filter choice on every page view: never on this table.
+    show_facets = admin.ShowFacets.NEVER
     paginator = CappedCountPaginator
     actions = BULK_ACTIONS
     inlines = [OrderItemInline]
