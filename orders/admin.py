@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .actors import Actor
 from .admin_bulk import BULK_ACTIONS
-from .admin_format import brl, short_datetime, status_badge
+from .admin_format import brl, short_datetime, status_badge, two_line_datetime
 from .admin_pagination import CappedCountPaginator
 from .admin_timeline import final_status_notice, timeline
 from .admin_views import may_process, process_order_view
@@ -81,6 +81,8 @@ class OrderAdmin(admin.ModelAdmin):
         "número da nota fiscal ou Chave NF-e."
     )
     list_per_page = 50
+    # Newest first; the changelist adds "-pk" itself to break ties.
+    ordering = ["-created_at"]
     # No COUNT(*) of the whole table on every page view (R-performance of the hot page).
     show_full_result_count = False
     # Facet counts are one COUNT per filter choice on every page view: never on this table.
@@ -91,8 +93,8 @@ class OrderAdmin(admin.ModelAdmin):
     readonly_fields = [
         "number",
         "status_col",
-        "created_col",
-        "changed_col",
+        "created_at_display",
+        "changed_at_display",
         "total_col",
         "customer_name",
         "customer_email",
@@ -108,7 +110,15 @@ class OrderAdmin(admin.ModelAdmin):
         fieldsets = [
             (
                 _("Pedido"),
-                {"fields": ["number", "status_col", "created_col", "changed_col", "total_col"]},
+                {
+                    "fields": [
+                        "number",
+                        "status_col",
+                        "created_at_display",
+                        "changed_at_display",
+                        "total_col",
+                    ]
+                },
             ),
             (_("Cliente"), {"fields": ["customer_name", "customer_email"]}),
             (_("Entrega"), {"fields": ["address_display", "shipping_cost_col"]}),
@@ -129,6 +139,9 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_process_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(PROCESS)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        return super().changelist_view(request, {"title": _("Pedidos"), **(extra_context or {})})
 
     def get_urls(self) -> list:
         view = self.admin_site.admin_view(self.process_view)
@@ -190,7 +203,7 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("data"), ordering="created_at")
     def created_col(self, order: Order) -> str:
-        return short_datetime(order.created_at)
+        return two_line_datetime(order.created_at)
 
     @admin.display(description=_("cliente"), ordering="customer_name")
     def customer_col(self, order: Order) -> str:
@@ -208,6 +221,14 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("última alteração"), ordering="status_changed_at")
     def changed_col(self, order: Order) -> str:
+        return two_line_datetime(order.status_changed_at)
+
+    @admin.display(description=_("data"))
+    def created_at_display(self, order: Order) -> str:
+        return short_datetime(order.created_at)
+
+    @admin.display(description=_("última alteração"))
+    def changed_at_display(self, order: Order) -> str:
         return short_datetime(order.status_changed_at)
 
     @admin.display(description=_("frete"))

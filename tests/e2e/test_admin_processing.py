@@ -129,3 +129,62 @@ def test_support_overrides_a_cancelled_order_with_a_reason(page, live_server, sc
     expect(page.locator(".jet-timeline-row--revoked")).to_contain_text("Revogado")
     screenshot("admin-08-suporte-feito")
     assert status_of(order) == OrderStatus.APROVADO
+
+
+def test_a_double_click_processes_once(page, live_server):
+    staff_user(username="lucia")
+    order = OrderFactory(status="aprovado")
+    admin_login(page, live_server, "lucia")
+    page.goto(f"{live_server.url}/admin/orders/order/{order.pk}/processar/")
+
+    page.get_by_label("Em produção").check()
+    page.locator("#jet-process-submit").dblclick()
+
+    expect(page.locator(".messagelist")).to_contain_text("passou de Aprovado para Em produção")
+    assert order.status_changes.filter(to_status="em_producao").count() == 1
+
+
+def test_uploading_the_nfe_xml_fills_in_the_key_and_number(page, live_server, tmp_path):
+    staff_user(username="lucia")
+    order = OrderFactory(status="aprovado")
+    key = make_nfe_key(5555)
+    xml = tmp_path / "nota.xml"
+    xml.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><nfeProc xmlns="http://www.portalfiscal.inf.br/nfe">'
+        f'<NFe><infNFe Id="NFe{key}"><ide><nNF>5555</nNF></ide></infNFe></NFe></nfeProc>'
+    )
+    admin_login(page, live_server, "lucia")
+    page.goto(f"{live_server.url}/admin/orders/order/{order.pk}/processar/")
+
+    page.get_by_label("Despachado").check()
+    page.get_by_label("Arquivo XML da NF-e").set_input_files(str(xml))
+    expect(page.get_by_label("Chave NF-e")).to_have_value(key)
+    expect(page.get_by_label("Número da Nota Fiscal")).to_have_value("5555")
+    page.get_by_label("Nome da Transportadora").fill("Jadlog")
+    page.get_by_label("Método de envio").fill(".Package")
+    page.locator("#jet-process-submit").click()
+
+    expect(page.locator(".messagelist")).to_contain_text("passou de Aprovado para Despachado")
+    order.refresh_from_db()
+    assert (order.nfe_key, order.invoice_number) == (key, "5555")
+
+
+def test_processing_works_without_javascript(browser, live_server):
+    staff_user(username="lucia")
+    order = OrderFactory(status="novo")
+    context = browser.new_context(locale="pt-BR", java_script_enabled=False)
+    page = context.new_page()
+    try:
+        admin_login(page, live_server, "lucia")
+        page.goto(f"{live_server.url}/admin/orders/order/{order.pk}/processar/")
+        # Every status's fields are on the page; only the chosen one's are used.
+        expect(page.locator("[data-status-fields=cancelado]")).to_be_visible()
+
+        page.get_by_label("Cancelado").check()
+        page.get_by_label("Motivo").fill("Cliente pediu o cancelamento por telefone.")
+        page.locator("#jet-process-submit").click()
+
+        expect(page.locator(".messagelist")).to_contain_text("passou de Novo para Cancelado")
+        assert status_of(order) == OrderStatus.CANCELADO
+    finally:
+        context.close()
