@@ -52,7 +52,7 @@ def test_signature_matches_the_golden_vector():
 
 
 @pytest.mark.parametrize(
-    "header, body",
+    ("header", "body"),
     [
         (GOLDEN_HEADER, GOLDEN_BODY.replace(b"evt_1", b"evt_2")),
         (GOLDEN_HEADER.replace("v1=c6", "v1=c7"), GOLDEN_BODY),
@@ -252,7 +252,7 @@ def test_a_rotated_out_secret_still_works_while_listed(client, order_factory, se
 
 
 @pytest.mark.parametrize(
-    "body, error",
+    ("body", "error"),
     [
         (b"{not json", "invalid_payload"),
         (b"[1, 2]", "invalid_payload"),
