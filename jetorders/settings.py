@@ -6,6 +6,7 @@ console); production sets DATABASE_URL, CELERY_BROKER_URL, EMAIL_* and friends.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "orders",
     "allauth",
     "allauth.account",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -53,6 +55,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "jetorders.urls"
@@ -98,6 +102,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # admin's own username login at /admin/ (ModelBackend).
 # https://docs.allauth.org/en/latest/account/configuration.html
 AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out login is refused before any password is checked.
+    "orders.login_throttle.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -119,6 +125,22 @@ ACCOUNT_FORMS = {
 }
 # Links in account e-mails follow the scheme the site is served with.
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default=SITE_URL.split(":")[0])
+# Login throttling on the admin and customer logins (reliability R23): 5 wrong passwords for
+# one account from one address lock that pair out for a while. Behind N reverse proxies set
+# NUM_PROXIES=N, so the client address is read from the entry our own proxies appended.
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+TRUSTED_PROXY_COUNT = env.int("NUM_PROXIES", default=0)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "orders.login_throttle.client_ip"
+AXES_USERNAME_CALLABLE = "orders.login_throttle.login_name"
+AXES_LOCKOUT_TEMPLATE = "store/locked_out.html"
+# allauth keeps its per-address limits (one address trying many accounts); the per-account
+# lockout is axes' job, so the customer gets one lockout page, the same as the admin's.
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
 
 # Internationalisation
 # ------------------------------------------------------------------------------

@@ -218,3 +218,18 @@ def test_the_order_page_needs_the_same_queries_however_long_its_history(
 
     assert "Produto 8" in html
     assert timeline_html(html).count("timeline__entry") == 5
+
+
+def test_long_lists_are_paged_and_a_bad_page_number_still_answers(client, ana, monkeypatch):
+    monkeypatch.setattr("orders.customer_views.ORDERS_PER_PAGE", 2)
+    orders = [OrderFactory(customer_email="ana@exemplo.com.br") for _ in range(3)]
+
+    first = client.get(reverse("customer_orders")).content.decode()
+    second = client.get(reverse("customer_orders"), {"pagina": "2"}).content.decode()
+
+    assert re.findall(r"Pedido nº (\d+)", first) == [orders[2].number, orders[1].number]
+    assert re.findall(r"Pedido nº (\d+)", second) == [orders[0].number]
+    assert "Página 1 de 2" in first
+    for bad in ["abc", "999", "-1"]:
+        response = client.get(reverse("customer_orders"), {"pagina": bad})
+        assert response.status_code == 200
