@@ -11,17 +11,18 @@ from __future__ import annotations
 import logging
 import re
 from decimal import Decimal
+from functools import wraps
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import Throttled
 from ninja.security import HttpBearer
 
 from .actors import Actor
-from .api_errors import register_error_handlers
+from .api_errors import error_response, register_error_handlers
 from .api_ratelimit import RateLimit, client_address
 from .api_schemas import ErrorOut, OrderIn, OrderOut, StatusIn, order_out
 from .api_tokens import authenticate_token
@@ -32,7 +33,14 @@ logger = logging.getLogger("orders.api")
 ORDER_NUMBER = re.compile(r"^[0-9A-Za-z-]{1,20}$")
 
 address_limit = RateLimit("api-address", "INTEGRATION_API_ADDRESS_RATE_LIMIT", client_address)
-token_limit = RateLimit("api-token", "INTEGRATION_API_RATE_LIMIT", lambda r: str(r.auth.pk))
+
+
+def _token_key(request: HttpRequest) -> str:
+    token = getattr(request, "auth", None)
+    return f"token-{token.pk}" if token else f"address-{client_address(request)}"
+
+
+token_limit = RateLimit("api-token", "INTEGRATION_API_RATE_LIMIT", _token_key)
 
 
 class TokenAuth(HttpBearer):
@@ -46,7 +54,32 @@ class TokenAuth(HttpBearer):
         return authenticate_token(token)
 
 
-api = NinjaAPI(
+class IntegrationAPI(NinjaAPI):
+    """NinjaAPI whose 405 answers are JSON like every other error of ours."""
+
+    def _get_urls(self) -> list:
+        patterns = super()._get_urls()
+        for pattern in patterns:
+            pattern.callback = _json_method_not_allowed(pattern.callback)
+        return patterns
+
+
+def _json_method_not_allowed(view: Any) -> Any:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response["Allow"]
+            response = error_response(
+                api, request, 405, "method_not_allowed", _("Método não permitido.")
+            )
+            response["Allow"] = allowed
+        return response
+
+    return wrapped
+
+
+api = IntegrationAPI(
     title="JET Pedidos — API de integração",
     version="1",
     description="Pedidos para ERPs, transportadoras e outras integrações. "
@@ -111,7 +144,9 @@ def create_order(request: HttpRequest, payload: OrderIn) -> tuple[int, dict[str,
 
 @api.get("/orders/{number}", response={200: OrderOut, **ERRORS}, summary="Status e andamento")
 def get_order(request: HttpRequest, number: str) -> tuple[int, dict[str, Any]]:
-    return 200, order_out(_order(number))
+    order = _order(number)
+    _done(request, 200, order)
+    return 200, order_out(order)
 
 
 @api.post(
@@ -132,3 +167,11 @@ def process_order(
     )
     _done(request, 200, change.order)
     return 200, order_out(change.order)
+
+
+# Last, so it only catches what no route above matched: a JSON 404, not the site's HTML page.
+@api.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", auth=None, include_in_schema=False
+)
+def unknown_path(request: HttpRequest, rest: str) -> None:
+    raise Http404(_("Endereço desconhecido na API: veja /api/v1/docs."))

@@ -318,3 +318,20 @@ def test_changes_by_a_token_are_recorded_as_that_integration(api, order_factory)
 
     change = order.status_changes.get(to_status="em_aprovacao")
     assert (change.actor_kind, change.actor_label) == (ActorKind.INTEGRATION, "ERP Bling")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "code"),
+    [
+        ("get", "/api/v1/orders", 405),
+        ("delete", "/api/v1/orders/100001", 405),
+        ("get", "/api/v1/pedidos", 404),
+        ("post", "/api/v1/orders/1/status/extra", 404),
+    ],
+)
+def test_wrong_methods_and_paths_also_answer_json(client, token, method, path, code):
+    response = getattr(client, method)(path, HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    assert response.status_code == code
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["detail"]

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
+from notifications.models import EmailOutbox
 from orders.gateways.signing import sign
 from orders.models import PaymentEvent
 from orders.statuses import OrderStatus
@@ -58,6 +59,7 @@ def webhook_secret(settings):
 def test_five_copies_at_once_make_one_event_and_one_status_change(postgres):
     order = OrderFactory()
     body = json.dumps({"id": "evt_dup", "type": "payment.approved", "order": order.number})
+    emails_before = EmailOutbox.objects.count()
 
     responses = run_together(*[signed_post(body.encode())] * 5)
 
@@ -67,6 +69,7 @@ def test_five_copies_at_once_make_one_event_and_one_status_change(postgres):
     assert order.status_changes.filter(to_status=OrderStatus.APROVADO).count() == 1
     order.refresh_from_db()
     assert order.status == OrderStatus.APROVADO
+    assert EmailOutbox.objects.count() == emails_before + 1
 
 
 @pytest.mark.django_db(transaction=True)
