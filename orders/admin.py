@@ -188,8 +188,12 @@ class OrderAdmin(admin.ModelAdmin):
         final_notice = ""
         if is_final(order.status) and user.has_perm(PROCESS) and not user.has_perm(OVERRIDE):
             final_notice = final_status_notice(order.status)
+        # Refunds and chargebacks never move the status: staff must see them before acting.
+        payment_events = list(order.payment_events.all()[:50])
         return {
             "timeline": timeline(changes),
+            "payment_events": payment_events,
+            "payment_attention": any(event.needs_attention for event in payment_events),
             "process_url": reverse("admin:orders_order_process", args=[order.pk])
             if allowed
             else "",

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from orders.actors import Actor
-from orders.models import OrderStatusChange
+from orders.models import OrderStatusChange, PaymentEvent
 from orders.services import order_process
 from orders.statuses import OrderStatus
 from tests.factories import OrderFactory, dispatch_fields, make_nfe_key
@@ -191,8 +191,37 @@ def test_order_page_queries_stay_constant_from_10_to_1000_orders(
     bulk_orders(size)
     client.force_login(lojista)
 
-    # session, user, 2 permission lookups, the order, its items, its history
-    with django_assert_max_num_queries(7):
+    # session, user, 2 permission lookups, the order, its items, payment events, history
+    with django_assert_max_num_queries(8):
         response = client.get(change_url(order))
 
     assert response.status_code == 200
+
+
+def test_a_chargeback_is_flagged_on_the_order_page(client, lojista):
+    order = OrderFactory(status="aprovado")
+    PaymentEvent.objects.create(
+        provider="mercadopago",
+        event_id="evt-1",
+        kind="chargeback",
+        order=order,
+        outcome="recorded",
+        detail="Contestação aberta pelo titular do cartão.",
+        needs_attention=True,
+    )
+    client.force_login(lojista)
+
+    text = client.get(change_url(order)).content.decode()
+
+    assert "Eventos de pagamento" in text
+    assert "Este pedido tem eventos de pagamento que requerem atenção" in text
+    assert "Chargeback" in text
+    assert "Contestação aberta pelo titular do cartão." in text
+    assert "Requer atenção" in text
+
+
+def test_orders_without_payment_events_show_no_payment_section(client, lojista):
+    order = OrderFactory(status="aprovado")
+    client.force_login(lojista)
+
+    assert "Eventos de pagamento" not in client.get(change_url(order)).content.decode()

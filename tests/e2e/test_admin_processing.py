@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from playwright.sync_api import expect
 
-from orders.models import Order
+from orders.models import Order, PaymentEvent
 from orders.statuses import OrderStatus
 from tests.e2e.conftest import admin_login
 from tests.factories import OrderFactory, UserFactory, make_nfe_key, staff_user, support_user
@@ -93,11 +93,21 @@ def test_a_viewer_sees_the_order_but_no_processing_button(page, live_server, scr
     viewer = UserFactory(username="vera", is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_order"))
     order = OrderFactory(status="aprovado")
+    PaymentEvent.objects.create(
+        provider="mercadopago",
+        event_id="evt-9",
+        kind="refunded",
+        order=order,
+        outcome="recorded",
+        detail="Estorno solicitado pelo cliente no gateway.",
+        needs_attention=True,
+    )
     admin_login(page, live_server, "vera")
 
     page.goto(f"{live_server.url}/admin/orders/order/{order.pk}/change/")
 
     expect(page.locator("#andamento")).to_contain_text("Andamento do pedido")
+    expect(page.locator("#pagamentos")).to_contain_text("Pagamento estornado")
     expect(page.get_by_role("link", name="Processar pedido")).to_have_count(0)
     screenshot("admin-06-somente-leitura")
 
