@@ -140,17 +140,15 @@ class ProcessOrderForm(forms.Form):
         }
 
     @property
-    def chosen_status(self) -> str:
-        return self.cleaned_data.get("to_status", "") if hasattr(self, "cleaned_data") else ""
-
-    @property
     def chosen_fields_form(self) -> forms.Form | None:
-        return self.status_forms.get(self.chosen_status)
+        """The bound fields form of the status the user picked, if it carries fields."""
+        return self.status_forms.get(self.data.get("to_status", "")) if self.is_bound else None
 
     def is_valid(self) -> bool:
+        # Both are checked, so every error shows at once, not one round trip at a time.
         valid = super().is_valid()
-        fields_form = self.chosen_fields_form if valid else None
-        return valid and (fields_form is None or fields_form.is_valid())
+        fields_form = self.chosen_fields_form
+        return (fields_form is None or fields_form.is_valid()) and valid
 
     def status_fields(self) -> dict[str, Any]:
         """The chosen status's fields, as the service takes them."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
@@ -35,7 +35,7 @@ class StaleFormError(Exception):
         self.current_status = current_status
 
 
-def may_process(user) -> bool:
+def may_process(user: Any) -> bool:
     return user.has_perm(PROCESS) or user.has_perm(OVERRIDE)
 
 

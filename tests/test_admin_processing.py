@@ -337,3 +337,18 @@ def test_support_override_may_skip_the_customer_email(client, suporte):
     assert "O cliente não foi avisado por e-mail." in silent.content.decode()
     assert EmailOutbox.objects.count() == before + 1
     assert EmailOutbox.objects.latest("pk").to_email == other.customer_email
+
+
+def test_all_errors_show_at_once(client, suporte):
+    order = OrderFactory(status="concluido")
+    client.force_login(suporte)
+    fields = dispatch_fields(nfe_key="123", carrier="")
+
+    response = client.post(process_url(order), post_data(order, "despachado", fields))
+
+    text = response.content.decode()
+    assert "Informe o motivo da alteração." in text
+    assert "A Chave NF-e deve ter 44 caracteres (informados: 3)." in text
+    assert "Este campo é obrigatório." in text
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CONCLUIDO
