@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from functools import partial
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -35,7 +34,8 @@ def queue_email(*, template: str, to: str, context: dict[str, Any], dedupe_key: 
             },
         )
     if created:
-        transaction.on_commit(partial(kick, row.pk), robust=True)
+        # robust: a failing kick is logged and never breaks the caller's response.
+        transaction.on_commit(lambda: kick(row.pk), robust=True)
     return row
 
 
@@ -62,5 +62,5 @@ def requeue(rows) -> int:
         status="pending", attempts=0, next_attempt_at=timezone.now(), lease_until=None
     )
     for outbox_id in ids:
-        transaction.on_commit(partial(kick, outbox_id), robust=True)
+        transaction.on_commit(lambda pk=outbox_id: kick(pk), robust=True)
     return len(ids)
