@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
+from functools import wraps
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -38,10 +40,14 @@ class Refusal(Exception):
         self.status, self.code, self.detail = status, code, detail
 
 
-def webhook_view(handler):
+Handler = Callable[[HttpRequest], JsonResponse]
+
+
+def webhook_view(handler: Handler) -> Handler:
     """POST-only, CSRF-exempt (the signature is the proof), guarded, refusals as JSON."""
 
     @csrf_exempt
+    @wraps(handler)
     def view(request: HttpRequest) -> JsonResponse:
         try:
             _guard(request)
@@ -58,8 +64,14 @@ def webhook_view(handler):
                 {"error": "unavailable", "detail": _("Serviço indisponível, tente novamente.")},
                 status=503,
             )
+        # The outcome (applied, ignored, recorded) or the error code, for the logs.
+        result = json.loads(response.content)
         logger.info(
-            "webhook %s from %s: %s", request.path, client_address(request), response.status_code
+            "webhook %s from %s: %s %s",
+            request.path,
+            client_address(request),
+            response.status_code,
+            result.get("outcome") or result.get("error") or "",
         )
         return response
 
@@ -122,6 +134,8 @@ def payment_webhook(request: HttpRequest) -> JsonResponse:
 def mercadopago_webhook(request: HttpRequest) -> JsonResponse:
     data_id = request.GET.get("data.id", "")
     request_id = request.headers.get("X-Request-Id", "")
+    if len(request_id) > 150 or "\x00" in request_id:
+        raise Refusal(400, "invalid_payload", _("Cabeçalho x-request-id inválido."))
     try:
         mercadopago.verify(
             request.headers.get("X-Signature", ""),

@@ -335,3 +335,15 @@ def test_wrong_methods_and_paths_also_answer_json(client, token, method, path, c
     assert response.status_code == code
     assert response["Content-Type"].startswith("application/json")
     assert response.json()["detail"]
+
+
+def test_each_call_is_logged_with_its_outcome(api, order_factory, caplog):
+    order = order_factory()
+
+    with caplog.at_level("INFO", logger="orders.api"):
+        status(api, order.number, "aprovado")
+        status(api, order.number, "aprovado")
+
+    lines = [r.getMessage() for r in caplog.records if r.name == "orders.api"]
+    assert "200 order" in lines[0]
+    assert "409 already_used" in lines[1]

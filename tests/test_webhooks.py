@@ -327,3 +327,15 @@ def test_history_rows_come_only_from_the_service(client, order_factory):
     notify(client, order)
     rows = OrderStatusChange.objects.filter(order=order).exclude(to_status="novo")
     assert [row.actor_kind for row in rows] == [ActorKind.GATEWAY]
+
+
+def test_each_call_is_logged_with_its_outcome(client, order_factory, caplog):
+    order = order_factory()
+
+    with caplog.at_level("INFO", logger="orders.webhooks"):
+        notify(client, order)
+        post(client, event_body(order), header="t=1,v1=00")
+
+    lines = [r.getMessage() for r in caplog.records if r.name == "orders.webhooks"]
+    assert lines[0].endswith("200 applied")
+    assert lines[1].endswith("401 invalid_signature")
