@@ -5,7 +5,10 @@ Only Mercado Pago's HTTP API is stubbed (the `responses` library); everything of
 
 from __future__ import annotations
 
+import http.server
 import json
+import threading
+import time
 
 import pytest
 import requests
@@ -245,3 +248,34 @@ def test_without_a_configured_secret_every_notification_is_refused(client, db, s
 
     assert response.status_code == 401
     assert response.json()["detail"] == "Webhook sem segredo configurado."
+
+
+def test_a_slow_mercado_pago_cannot_hold_the_webhook_beyond_its_timeout(
+    client, order_factory, settings
+):
+    # given a real HTTP server standing in for Mercado Pago that answers after 3 seconds
+    class Slow(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            time.sleep(3)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.MERCADOPAGO_API_URL = f"http://127.0.0.1:{server.server_port}"
+    settings.MERCADOPAGO_TIMEOUT = (0.5, 0.5)
+    order_factory()
+
+    # when a notification arrives
+    started = time.monotonic()
+    response = post(client)
+    elapsed = time.monotonic() - started
+    server.shutdown()
+
+    # then we give up quickly and ask Mercado Pago to retry later
+    assert response.status_code == 503
+    assert elapsed < 2
+    assert not PaymentEvent.objects.exists()
