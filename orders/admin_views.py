@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -17,7 +16,7 @@ from .actors import Actor
 from .admin_format import brl
 from .admin_forms import ProcessOrderForm
 from .admin_timeline import final_status_notice
-from .errors import OrderProcessingError
+from .errors import OrderProcessingError, RefusalCode
 from .models import OVERRIDE, PROCESS, Order, OrderStatusChange
 from .rules import allowed_next_statuses
 from .services import order_process
@@ -27,14 +26,6 @@ if TYPE_CHECKING:
     from django.contrib.admin import ModelAdmin
 
 
-class StaleFormError(Exception):
-    """The order changed after the form was opened; carries the status it has now."""
-
-    def __init__(self, current_status: str) -> None:
-        super().__init__(current_status)
-        self.current_status = current_status
-
-
 def may_process(user: Any) -> bool:
     return user.has_perm(PROCESS) or user.has_perm(OVERRIDE)
 
@@ -42,29 +33,21 @@ def may_process(user: Any) -> bool:
 def submit_processing(order: Order, form: ProcessOrderForm, actor: Actor) -> OrderStatusChange:
     """Run the change only if the order is still in the status the form was opened with.
 
-    The row stays locked from the comparison to the commit, so two people (or a double
-    click) cannot both act on what they saw; the service's own checks run inside.
+    The service compares that status on the locked row, so two people (or a double click)
+    cannot both act on what they saw.
     """
     data = form.cleaned_data
-    with transaction.atomic():
-        current = (
-            Order.objects.select_for_update(no_key=True)
-            .filter(pk=order.pk)
-            .values_list("status", flat=True)
-            .get()
-        )
-        if current != data["expected_status"]:
-            raise StaleFormError(current)
-        return order_process(
-            order,
-            to_status=data["to_status"],
-            by=actor,
-            fields=form.status_fields(),
-            message=data["message"],
-            note=data["note"],
-            override_reason=data.get("override_reason", ""),
-            notify=data.get("notify", True),
-        )
+    return order_process(
+        order,
+        to_status=data["to_status"],
+        by=actor,
+        fields=form.status_fields(),
+        message=data["message"],
+        note=data["note"],
+        override_reason=data.get("override_reason", ""),
+        notify=data.get("notify", True),
+        expected_status=data["expected_status"],
+    )
 
 
 def success_message(change: OrderStatusChange, *, notified: bool) -> str:
@@ -123,10 +106,10 @@ def process_order_view(
         if form.is_valid():
             try:
                 change = submit_processing(order, form, actor)
-            except StaleFormError:
-                order.refresh_from_db()
-                return _stale_response(model_admin, request, order, actor)
             except OrderProcessingError as error:
+                if error.code == RefusalCode.STALE:
+                    order.refresh_from_db()
+                    return _stale_response(model_admin, request, order, actor)
                 form.add_refusal(error)
             else:
                 messages.success(
