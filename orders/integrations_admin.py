@@ -42,7 +42,9 @@ class PaymentEventAdmin(admin.ModelAdmin):
         # The record of what a gateway told us is kept, like the status history.
         return False
 
-    @admin.action(description=_("Marcar como resolvido (não requer mais atenção)"))
+    @admin.action(
+        description=_("Marcar como resolvido (não requer mais atenção)"), permissions=["change"]
+    )
     def mark_resolved(self, request: HttpRequest, queryset: QuerySet[PaymentEvent]) -> None:
         count = queryset.filter(needs_attention=True).update(needs_attention=False)
         self.message_user(
@@ -67,7 +69,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         # A token's secret can be shown only once: `manage.py create_api_token NAME` does it.
         return False
 
-    @admin.action(description=_("Revogar os tokens selecionados"))
+    @admin.action(description=_("Revogar os tokens selecionados"), permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         count = queryset.active().update(revoked_at=timezone.now())
         self.message_user(

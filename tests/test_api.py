@@ -347,3 +347,19 @@ def test_each_call_is_logged_with_its_outcome(api, order_factory, caplog):
     lines = [r.getMessage() for r in caplog.records if r.name == "orders.api"]
     assert "200 order" in lines[0]
     assert "409 already_used" in lines[1]
+
+
+def test_staff_who_may_only_view_tokens_cannot_revoke_them(client, token):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    viewer = UserFactory(username="so-olha", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_apitoken"))
+    client.force_login(viewer)
+    stored = ApiToken.objects.get()
+
+    client.post("/admin/orders/apitoken/", {"action": "revoke", "_selected_action": [stored.pk]})
+
+    stored.refresh_from_db()
+    assert stored.revoked_at is None

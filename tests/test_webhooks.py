@@ -339,3 +339,18 @@ def test_each_call_is_logged_with_its_outcome(client, order_factory, caplog):
     lines = [r.getMessage() for r in caplog.records if r.name == "orders.webhooks"]
     assert lines[0].endswith("200 applied")
     assert lines[1].endswith("401 invalid_signature")
+
+
+def test_staff_clear_the_flag_once_they_have_looked(admin_client, client, order_factory):
+    order = order_factory(status="aprovado")
+    notify(client, order, "refunded", "evt_refund")
+    event = PaymentEvent.objects.get()
+
+    admin_client.post(
+        "/admin/orders/paymentevent/",
+        {"action": "mark_resolved", "_selected_action": [event.pk]},
+    )
+
+    event.refresh_from_db()
+    assert not event.needs_attention
+    assert event.outcome == "recorded"
