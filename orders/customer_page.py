@@ -32,6 +32,7 @@ class Step:
 
 @dataclass(frozen=True)
 class TimelineEntry:
+    status: str
     label: str
     at: datetime
     message: str
@@ -93,6 +94,7 @@ def timeline(changes: list[OrderStatusChange]) -> list[TimelineEntry]:
     """Newest first: the customer's first question is where the order is now."""
     entries = [
         TimelineEntry(
+            status=change.to_status,
             label=str(OrderStatus(change.to_status).label),
             at=change.created_at,
             message=change.message_to_customer,

@@ -217,7 +217,7 @@ def test_the_order_page_needs_the_same_queries_however_long_its_history(
         html = client.get(reverse("customer_order", args=[long.number])).content.decode()
 
     assert "Produto 8" in html
-    assert timeline_html(html).count("timeline__entry") == 5
+    assert timeline_html(html).count('<li class="timeline__entry') == 5
 
 
 def test_long_lists_are_paged_and_a_bad_page_number_still_answers(client, ana, monkeypatch):
@@ -233,3 +233,34 @@ def test_long_lists_are_paged_and_a_bad_page_number_still_answers(client, ana, m
     for bad in ["abc", "999", "-1"]:
         response = client.get(reverse("customer_orders"), {"pagina": bad})
         assert response.status_code == 200
+
+
+def test_dispatch_data_of_a_dispatch_that_support_revoked_is_not_shown(client, ana, suporte_actor):
+    order = OrderFactory(customer_email="ana@exemplo.com.br", status="concluido")
+    order_process(
+        order,
+        to_status=OrderStatus.APROVADO,
+        by=suporte_actor,
+        override_reason="Pedido devolvido à expedição",
+    )
+
+    html = client.get(reverse("customer_order", args=[order.number])).content.decode()
+
+    assert "Rastrear entrega" not in html
+    assert "AA123456785BR" not in html
+    assert re.findall(r"<strong>([^<]+)</strong>", timeline_html(html)) == ["Aprovado", "Novo"]
+
+
+def test_a_message_to_the_customer_is_shown_as_text_never_as_html(client, ana, lojista_actor):
+    order = OrderFactory(customer_email="ana@exemplo.com.br")
+    order_process(
+        order,
+        to_status=OrderStatus.APROVADO,
+        by=lojista_actor,
+        message='<script>alert("x")</script>\nSegunda linha',
+    )
+
+    html = client.get(reverse("customer_order", args=[order.number])).content.decode()
+
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;<br>Segunda linha" in html
