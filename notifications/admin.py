@@ -44,17 +44,7 @@ class EmailDeliveryEventInline(ReadOnlyInline):
 
 @admin.register(EmailOutbox)
 class EmailOutboxAdmin(admin.ModelAdmin):
-    list_display = [
-        "id",
-        "template",
-        "to_email",
-        "status",
-        "attempts",
-        "delivery_state",
-        "created_at",
-        "sent_at",
-        "short_error",
-    ]
+    list_display = ["to_email", "email_label", "status", "attempts", "short_error", "created_at"]
     list_filter = ["status", "delivery_state", "template"]
     search_fields = ["to_email", "dedupe_key", "message_id"]
     date_hierarchy = "created_at"
@@ -79,9 +69,14 @@ class EmailOutboxAdmin(admin.ModelAdmin):
     ]
     fields = readonly_fields
 
+    @admin.display(description=_("e-mail"))
+    def email_label(self, row: EmailOutbox) -> str:
+        spec = spec_for(row.template)
+        return str(spec.label) if spec else row.template
+
     @admin.display(description=_("último erro"))
     def short_error(self, row: EmailOutbox) -> str:
-        return (row.last_error[:80] + "…") if len(row.last_error) > 80 else row.last_error
+        return (row.last_error[:45] + "…") if len(row.last_error) > 45 else row.last_error
 
     @admin.action(description=_("Reenviar os e-mails que falharam"), permissions=["resend"])
     def resend(self, request: HttpRequest, queryset: QuerySet[EmailOutbox]) -> None:
@@ -120,7 +115,7 @@ class EmailOutboxAdmin(admin.ModelAdmin):
 @admin.register(EmailTemplate)
 class EmailTemplateAdmin(admin.ModelAdmin):
     form = EmailTemplateForm
-    list_display = ["label", "customized", "updated_at"]
+    list_display = ["label", "customized", "edited_at"]
     list_display_links = ["label"]
     change_form_template = "admin/notifications/emailtemplate/change_form.html"
 
@@ -132,6 +127,11 @@ class EmailTemplateAdmin(admin.ModelAdmin):
     def customized(self, template: EmailTemplate) -> str:
         edited = [part for part in PARTS if getattr(template, part)]
         return str(_("Personalizado")) if edited else str(_("Padrão"))
+
+    @admin.display(description=_("última edição"))
+    def edited_at(self, template: EmailTemplate):
+        customized = any(getattr(template, part) for part in PARTS)
+        return template.updated_at if customized else "—"
 
     def get_urls(self) -> list:
         view = self.admin_site.admin_view(send_test_view)
