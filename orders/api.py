@@ -17,12 +17,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import Header, NinjaAPI
 from ninja.errors import Throttled
 from ninja.security import HttpBearer
 
 from .actors import Actor
 from .api_errors import error_response, register_error_handlers
+from .api_idempotency import create_once
 from .api_ratelimit import RateLimit, client_address
 from .api_schemas import ErrorOut, OrderIn, OrderOut, StatusIn, order_out
 from .api_tokens import authenticate_token
@@ -117,10 +118,43 @@ def _done(request: HttpRequest, status: int, order: Order) -> None:
     )
 
 
-@api.post("/orders", response={201: OrderOut, **ERRORS}, summary="Cria um pedido em Novo")
-def create_order(request: HttpRequest, payload: OrderIn) -> tuple[int, dict[str, Any]]:
-    items = [item.dict() for item in payload.items]
-    subtotal = sum((item["unit_price"] * item["quantity"] for item in items), Decimal("0"))
+@api.post(
+    "/orders", response={201: OrderOut, 200: OrderOut, **ERRORS}, summary="Cria um pedido em Novo"
+)
+def create_order(
+    request: HttpRequest,
+    payload: OrderIn,
+    idempotency_key: str | None = Header(
+        None,
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=100,
+        description="Repita a mesma chave ao reenviar o mesmo pedido: ele não é criado duas vezes.",
+    ),
+) -> tuple[int, dict[str, Any]]:
+    _check_total(payload)
+
+    def create() -> Order:
+        return order_create(
+            customer_name=payload.customer_name.strip(),
+            customer_email=payload.customer_email,
+            items=[item.dict() for item in payload.items],
+            shipping=payload.shipping.dict() if payload.shipping else None,
+            shipping_cost=payload.shipping_cost,
+            by=Actor.integration(request.auth.name),
+        )
+
+    if idempotency_key:
+        order, created = create_once(request.auth, idempotency_key, payload.dict(), create)
+    else:
+        order, created = create(), True
+    status = 201 if created else 200
+    _done(request, status, order)
+    return status, order_out(order)
+
+
+def _check_total(payload: OrderIn) -> None:
+    subtotal = sum((item.unit_price * item.quantity for item in payload.items), Decimal("0"))
     if subtotal + payload.shipping_cost != payload.total:
         raise ValidationError(
             {
@@ -130,16 +164,6 @@ def create_order(request: HttpRequest, payload: OrderIn) -> tuple[int, dict[str,
                 ]
             }
         )
-    order = order_create(
-        customer_name=payload.customer_name.strip(),
-        customer_email=payload.customer_email,
-        items=items,
-        shipping=payload.shipping.dict() if payload.shipping else None,
-        shipping_cost=payload.shipping_cost,
-        by=Actor.integration(request.auth.name),
-    )
-    _done(request, 201, order)
-    return 201, order_out(order)
 
 
 @api.get("/orders/{number}", response={200: OrderOut, **ERRORS}, summary="Status e andamento")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
+from .api_idempotency import IdempotencyKeyReused
 from .errors import OrderProcessingError, RefusalCode
 
 logger = logging.getLogger("orders.api")
@@ -109,6 +110,11 @@ def register_error_handlers(api: NinjaAPI) -> None:
         detail = _("Erro interno; a equipe foi avisada. Tente novamente mais tarde.")
         return error_response(api, request, 500, "server_error", detail)
 
+    def key_reused(request: HttpRequest, exc: IdempotencyKeyReused) -> HttpResponse:
+        detail = _("Esta Idempotency-Key já foi usada para outro pedido; use uma chave nova.")
+        return error_response(api, request, 409, "idempotency_key_reused", detail)
+
+    api.add_exception_handler(IdempotencyKeyReused, key_reused)
     api.add_exception_handler(OrderProcessingError, refused)
     api.add_exception_handler(DjangoValidationError, invalid_model)
     api.add_exception_handler(ValidationError, invalid_request)

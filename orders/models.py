@@ -398,3 +398,23 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class ApiOrderCreation(models.Model):
+    """An order created through the API under an Idempotency-Key: a retry gets the same order."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("chave de idempotência"), max_length=100)
+    request_hash = models.CharField(_("hash da requisição"), max_length=64)
+    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("criado em"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("criação de pedido pela API")
+        verbose_name_plural = _("criações de pedido pela API")
+        constraints = [
+            models.UniqueConstraint(fields=["token", "key"], name="uniq_api_idempotency_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.order_id}"

@@ -363,3 +363,26 @@ def test_staff_who_may_only_view_tokens_cannot_revoke_them(client, token):
 
     stored.refresh_from_db()
     assert stored.revoked_at is None
+
+
+def test_a_retry_with_the_same_idempotency_key_returns_the_first_order(api):
+    first = api.post("/orders", ORDER, HTTP_IDEMPOTENCY_KEY="pedido-erp-42")
+    retry = api.post("/orders", ORDER, HTTP_IDEMPOTENCY_KEY="pedido-erp-42")
+    other = api.post("/orders", ORDER, HTTP_IDEMPOTENCY_KEY="pedido-erp-43")
+
+    assert (first.status_code, retry.status_code, other.status_code) == (201, 200, 201)
+    assert retry.json()["number"] == first.json()["number"]
+    assert other.json()["number"] != first.json()["number"]
+    assert Order.objects.count() == 2
+
+
+def test_an_idempotency_key_reused_for_a_different_order_is_a_409(api):
+    api.post("/orders", ORDER, HTTP_IDEMPOTENCY_KEY="pedido-erp-42")
+
+    response = api.post(
+        "/orders", {**ORDER, "customer_name": "Outra Pessoa"}, HTTP_IDEMPOTENCY_KEY="pedido-erp-42"
+    )
+
+    assert response.status_code == 409
+    assert response.json()["error"] == "idempotency_key_reused"
+    assert Order.objects.count() == 1
