@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -138,6 +139,10 @@ def ensure_users() -> dict[str, object]:
             user.save()
         if demo.group:
             user.groups.add(Group.objects.get(name=demo.group))
+        # The demo customer signs in at /conta/ with a confirmed address, as after sign-up.
+        EmailAddress.objects.update_or_create(
+            user=user, email=demo.email, defaults={"verified": True, "primary": True}
+        )
         users[demo.username] = get_user_model().objects.get(pk=user.pk)
     return users
 

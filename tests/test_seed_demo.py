@@ -32,3 +32,15 @@ def test_demo_users_can_sign_in_with_the_documented_password(db):
     assert not lojista.has_perm("orders.override_final_status")
     assert suporte.has_perm("orders.override_final_status")
     assert Order.objects.filter(customer__username="cliente").exists()
+
+
+def test_demo_customer_signs_in_by_email_and_sees_their_orders(client, db):
+    call_command("seed_demo")
+    response = client.post(
+        "/conta/login/", {"login": "cliente@exemplo.com.br", "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+    page = client.get("/conta/pedidos/")
+    numbers = Order.objects.filter(customer__username="cliente").values_list("number", flat=True)
+    for number in numbers:
+        assert number in page.content.decode()
