@@ -26,6 +26,7 @@ def Text(max_length: int, min_length: int = 0) -> Any:  # noqa: N802 - reads as 
     ]
 
 
+CENTS = Decimal("0.01")
 Money = Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)]
 
 
@@ -132,8 +133,8 @@ def order_out(order: Order) -> dict[str, Any]:
         "customer_name": order.customer_name,
         "customer_email": order.customer_email,
         "items": list(order.items.values("sku", "description", "quantity", "unit_price")),
-        "shipping_cost": order.shipping_cost,
-        "total": order.total,
+        "shipping_cost": Decimal(order.shipping_cost).quantize(CENTS),
+        "total": Decimal(order.total).quantize(CENTS),
         "created_at": order.created_at,
         "status_changed_at": order.status_changed_at,
         "dispatch": {name: getattr(order, name) for name in Order.DISPATCH_FIELDS},

@@ -64,18 +64,23 @@ def webhook_view(handler: Handler) -> Handler:
                 {"error": "unavailable", "detail": _("Serviço indisponível, tente novamente.")},
                 status=503,
             )
-        # The outcome (applied, ignored, recorded) or the error code, for the logs.
-        result = json.loads(response.content)
         logger.info(
             "webhook %s from %s: %s %s",
             request.path,
             client_address(request),
             response.status_code,
-            result.get("outcome") or result.get("error") or "",
+            _log_label(json.loads(response.content)),
         )
         return response
 
     return view
+
+
+def _log_label(result: dict) -> str:
+    """What happened, for the logs: the event's outcome, "duplicate", or the error code."""
+    if result.get("duplicate"):
+        return "duplicate"
+    return result.get("outcome") or result.get("error") or "ignored"
 
 
 def _guard(request: HttpRequest) -> None:
