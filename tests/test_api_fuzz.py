@@ -64,6 +64,12 @@ def generous_limits(settings):
 
 
 @pytest.fixture
+def order(order_factory):
+    """One order for all of a test's examples (function-scoped fixtures run once per test)."""
+    return order_factory()
+
+
+@pytest.fixture
 def token(db) -> str:
     return issue_token("Fuzz")[1]
 
@@ -123,11 +129,7 @@ def test_any_order_whose_total_agrees_is_created_with_that_total(
 
 @FUZZ
 @given(payload=payloads, status=statuses, raw=st.none() | st.binary(max_size=60))
-def test_random_status_payloads_never_fail_the_server(
-    client, token, order_factory, payload, status, raw
-):
-    order = order_factory() if not hasattr(order_factory, "cached") else order_factory.cached
-    order_factory.cached = order
+def test_random_status_payloads_never_fail_the_server(client, token, order, payload, status, raw):
     if isinstance(payload, dict):
         payload = {**payload, "status": payload.get("status", status)}
     body = raw if raw is not None else payload

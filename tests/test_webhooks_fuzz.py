@@ -40,6 +40,12 @@ def webhook_settings(settings):
     cache.clear()
 
 
+@pytest.fixture
+def order(order_factory):
+    """One order for all of a test's examples (function-scoped fixtures run once per test)."""
+    return order_factory()
+
+
 def post(client, body: bytes, header: str):
     return client.post(
         "/webhooks/pagamentos/", body, content_type="application/json", HTTP_X_JET_SIGNATURE=header
@@ -65,10 +71,8 @@ def test_unsigned_garbage_is_a_4xx_and_writes_nothing(client, db, body, header):
     resign=st.booleans(),
 )
 def test_mutated_notifications_never_fail_the_server(
-    client, order_factory, event_id, kind, extra, cut, resign
+    client, order, event_id, kind, extra, cut, resign
 ):
-    order = order_factory() if not hasattr(order_factory, "cached") else order_factory.cached
-    order_factory.cached = order
     original = json.dumps({"id": "evt", "type": "payment.approved", "order": order.number})
     body = json.dumps(
         {**extra, "id": event_id, "type": f"payment.{kind}", "order": order.number}
@@ -100,10 +104,8 @@ def test_mutated_notifications_never_fail_the_server(
     body=st.binary(max_size=80) | st.just(b'{"type": "payment"}'),
 )
 def test_mercadopago_fuzz_never_fails_the_server(
-    client, order_factory, data_id, request_id, status, signed, body
+    client, order, data_id, request_id, status, signed, body
 ):
-    order = order_factory() if not hasattr(order_factory, "cached") else order_factory.cached
-    order_factory.cached = order
     ts = str(int(time.time()))
     v1 = hmac_hex(SECRET, manifest(data_id, request_id, ts).encode()) if signed else "0" * 64
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
