@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -114,6 +115,11 @@ def register_error_handlers(api: NinjaAPI) -> None:
         detail = _("Esta Idempotency-Key já foi usada para outro pedido; use uma chave nova.")
         return error_response(api, request, 409, "idempotency_key_reused", detail)
 
+    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        detail = _("Requisição grande demais.")
+        return error_response(api, request, 413, "payload_too_large", detail)
+
+    api.add_exception_handler(RequestDataTooBig, too_big)
     api.add_exception_handler(IdempotencyKeyReused, key_reused)
     api.add_exception_handler(OrderProcessingError, refused)
     api.add_exception_handler(DjangoValidationError, invalid_model)

@@ -169,15 +169,21 @@ def mercadopago_webhook(request: HttpRequest) -> JsonResponse:
         event_id=f"{data_id}:{request_id}"[:200],
         kind=kind,
         order=_order(payment.external_reference[:20]),
-        payload={"payment": payment.raw, "action": str(body.get("action", ""))[:100]},
+        payload={"payment": payment.raw, "action": _text(body.get("action"), 100)},
     )
     return _acknowledge(event, created)
 
 
+def _text(value: object, max_length: int) -> str:
+    # Only a short, NUL-free string from an unsigned body goes into our JSON column.
+    return str(value or "")[:max_length].replace("\x00", "")
+
+
 def _json_object(body: bytes) -> dict:
+    # RecursionError: a body of thousands of nested brackets is not JSON we accept either.
     try:
         data = json.loads(body)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         raise Refusal(400, "invalid_payload", _("O corpo não é um JSON válido.")) from error
     if not isinstance(data, dict):
         raise Refusal(400, "invalid_payload", _("O corpo deve ser um objeto JSON."))

@@ -386,3 +386,13 @@ def test_an_idempotency_key_reused_for_a_different_order_is_a_409(api):
     assert response.status_code == 409
     assert response.json()["error"] == "idempotency_key_reused"
     assert Order.objects.count() == 1
+
+
+def test_a_body_over_django_s_upload_limit_is_a_json_413(api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+
+    response = api.post("/orders", {**ORDER, "customer_name": "a" * 20_000})
+
+    assert response.status_code == 413
+    assert response.json()["error"] == "payload_too_large"
+    assert not Order.objects.exists()

@@ -255,12 +255,13 @@ def test_a_rotated_out_secret_still_works_while_listed(client, order_factory, se
     ("body", "error"),
     [
         (b"{not json", "invalid_payload"),
+        (b"[" * 50_000, "invalid_payload"),
         (b"[1, 2]", "invalid_payload"),
         (b'{"id": "e1", "type": "payment.stolen", "order": "100001"}', "invalid_payload"),
         (b'{"type": "payment.approved", "order": "100001"}', "invalid_payload"),
         (b'{"id": "e1", "type": "payment.approved", "order": "999999"}', "unknown_order"),
     ],
-    ids=["malformed", "not-an-object", "unknown-type", "no-id", "unknown-order"],
+    ids=["malformed", "deeply-nested", "not-an-object", "unknown-type", "no-id", "unknown-order"],
 )
 def test_bad_notifications_get_a_specific_4xx_and_write_nothing(client, db, body, error):
     response = post(client, body)

@@ -31,9 +31,10 @@ class Notification:
 
 
 def parse_notification(body: bytes) -> Notification:
+    # RecursionError: a body of thousands of nested brackets is not JSON we accept either.
     try:
         data = json.loads(body)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         raise NotificationError(_("O corpo da notificação não é um JSON válido.")) from error
     if not isinstance(data, dict):
         raise NotificationError(_("O corpo da notificação deve ser um objeto JSON."))
