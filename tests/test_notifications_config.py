@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 
 from jetorders.celery import app
@@ -54,3 +56,12 @@ def test_tests_never_reach_a_real_email_provider():
     keys = [key for key in settings.ANYMAIL if key.endswith(("API_KEY", "SERVER_TOKEN"))]
     assert keys == []
     assert "anymail.backends" not in settings.EMAIL_BACKEND or "test" in settings.EMAIL_BACKEND
+
+
+def test_the_service_never_publishes_tasks_inside_its_transaction():
+    # R2: the e-mail is a row in the transaction; only notifications/outbox.py kicks Celery,
+    # after commit.
+    source = (Path(settings.BASE_DIR) / "orders" / "services.py").read_text()
+    assert ".delay(" not in source
+    assert ".apply_async(" not in source
+    assert "queue_status_email(change)" in source

@@ -18,6 +18,12 @@ from tests.factories import PATH_TO
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def provider_test_backend(settings):
+    # Anymail's test backend gives each message a provider id, as a real ESP does (R29).
+    settings.EMAIL_BACKEND = "tests.reliability.provider.ScriptedProviderBackend"
+
+
 def sent_to(order, status: str):
     """The e-mail the customer got for `status`."""
     subject_start = {"novo": "Recebemos", "tracking": "Pedido nº"}.get(status, "")
@@ -25,6 +31,7 @@ def sent_to(order, status: str):
     assert row.status == OutboxStatus.SENT, row.last_error
     matches = [m for m in mail.outbox if m.subject == row.subject]
     assert len(matches) == 1
+    assert row.message_id == matches[0].anymail_status.message_id
     assert matches[0].subject.startswith(subject_start)
     return matches[0]
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from notifications.models import EmailOutbox, OutboxStatus
 
@@ -18,23 +19,37 @@ class Command(BaseCommand):
         parser.add_argument("--max-age-minutes", type=int, default=10)
 
     def handle(self, *args: Any, max_age_minutes: int = 10, **options: Any) -> None:
-        now = timezone.now()
-        oldest = EmailOutbox.objects.waiting().order_by("created_at", "id").first()
-        dead = EmailOutbox.objects.filter(status=OutboxStatus.DEAD)
-        problems = []
-        if oldest and now - oldest.created_at > timedelta(minutes=max_age_minutes):
-            minutes = int((now - oldest.created_at).total_seconds() // 60)
-            problems.append(
-                f"E-mail #{oldest.pk} ({oldest.template} → {oldest.to_email}) "
-                f"aguarda envio há {minutes} min."
-            )
-        first_dead = dead.order_by("created_at", "id").first()
-        if first_dead:
-            problems.append(
-                f"{dead.count()} e-mail(s) falharam; o mais antigo é o #{first_dead.pk} "
-                f"({first_dead.template} → {first_dead.to_email}): {first_dead.last_error[:200]}"
-            )
+        problems = [*self._stuck(max_age_minutes), *self._failed()]
         if problems:
             raise CommandError(" ".join(problems))
         waiting = EmailOutbox.objects.waiting().count()
-        self.stdout.write(f"Fila de e-mails em dia: {waiting} aguardando, nenhum falhou.")
+        self.stdout.write(
+            _("Fila de e-mails em dia: %(n)d aguardando, nenhum falhou.") % {"n": waiting}
+        )
+
+    def _stuck(self, max_age_minutes: int) -> list[str]:
+        now = timezone.now()
+        oldest = EmailOutbox.objects.waiting().order_by("created_at", "id").first()
+        if not oldest or now - oldest.created_at <= timedelta(minutes=max_age_minutes):
+            return []
+        minutes = int((now - oldest.created_at).total_seconds() // 60)
+        return [
+            _("E-mail #%(id)s (%(name)s → %(to)s) aguarda envio há %(min)d min.")
+            % {"id": oldest.pk, "name": oldest.template, "to": oldest.to_email, "min": minutes}
+        ]
+
+    def _failed(self) -> list[str]:
+        dead = EmailOutbox.objects.filter(status=OutboxStatus.DEAD)
+        first = dead.order_by("created_at", "id").first()
+        if not first:
+            return []
+        return [
+            _("%(n)d e-mail(s) falharam; o mais antigo é o #%(id)s (%(name)s → %(to)s): %(err)s")
+            % {
+                "n": dead.count(),
+                "id": first.pk,
+                "name": first.template,
+                "to": first.to_email,
+                "err": first.last_error[:200],
+            }
+        ]

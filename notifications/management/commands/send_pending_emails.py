@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from notifications.sweeper import sweep
 
@@ -17,4 +18,4 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, batch_size: int | None = None, **options: Any) -> None:
         sent = sweep(batch_size=batch_size)
-        self.stdout.write(f"{sent} e-mail(s) enviado(s).")
+        self.stdout.write(_("%(n)d e-mail(s) enviado(s).") % {"n": sent})
