@@ -7,6 +7,7 @@ import time
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.urls import reverse
 
 from notifications.models import EmailOutbox, OutboxStatus
 from orders.actors import Actor
@@ -68,3 +69,33 @@ def test_a_failure_after_the_history_row_leaves_no_rows_at_all(monkeypatch):
     order.refresh_from_db()
     assert order.status == "aprovado"
     assert (EmailOutbox.objects.count(), OrderStatusChange.objects.count()) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_admin_transitions_with_the_broker_down_never_hang(real_broker, client, lojista):
+    # given: 20 approved orders and a dead broker
+    orders = [OrderFactory(status="aprovado") for _ in range(20)]
+    mail.outbox.clear()
+    real_broker(CLOSED_PORT)
+    client.force_login(lojista)
+
+    # when: staff process each one in the admin ("Processar pedido")
+    for order in orders:
+        started = time.monotonic()
+        response = client.post(
+            reverse("admin:orders_order_process", args=[order.pk]),
+            {"expected_status": "aprovado", "to_status": "em_producao", "message": "", "note": ""},
+        )
+        elapsed = time.monotonic() - started
+
+        # then: the normal redirect, fast, with the change committed
+        assert response.status_code == 302
+        assert elapsed < 3, f"the admin took {elapsed:.1f}s with the broker down"
+
+    assert OrderStatusChange.objects.filter(to_status="em_producao").count() == 20
+    pending = EmailOutbox.objects.filter(template="pedido_em_producao")
+    assert set(pending.values_list("status", flat=True)) == {OutboxStatus.PENDING}
+
+    # and when the relay runs, each customer gets exactly one e-mail
+    call_command("send_pending_emails")
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(o.customer_email for o in orders)
