@@ -9,6 +9,7 @@ import time
 import pytest
 from django.core.cache import cache
 
+from notifications.models import EmailOutbox
 from orders.gateways.signing import SignatureError, sign, verify
 from orders.models import ActorKind, OrderStatusChange, PaymentEvent
 from orders.statuses import OrderStatus
@@ -87,6 +88,7 @@ def test_approval_moves_the_order_to_aprovado_as_the_gateway(client, order_facto
 
     assert response.status_code == 200
     assert response.json() == {"received": True, "duplicate": False, "outcome": "applied"}
+    assert EmailOutbox.objects.filter(template="pedido_aprovado").count() == 1
     order.refresh_from_db()
     assert order.status == OrderStatus.APROVADO
     change = order.status_changes.get(to_status=OrderStatus.APROVADO)
@@ -180,6 +182,7 @@ def test_a_late_in_review_after_approval_leaves_the_order_approved(client, order
 def test_an_approval_for_a_dispatched_order_is_recorded_and_a_no_op(client, order_factory):
     order = order_factory(status="despachado")
     changes_before = order.status_changes.count()
+    emails_before = EmailOutbox.objects.count()
 
     response = notify(client, order, "approved", "evt_late")
 
@@ -187,6 +190,7 @@ def test_an_approval_for_a_dispatched_order_is_recorded_and_a_no_op(client, orde
     order.refresh_from_db()
     assert order.status == OrderStatus.DESPACHADO
     assert order.status_changes.count() == changes_before
+    assert EmailOutbox.objects.count() == emails_before
     event = order.payment_events.get()
     assert event.outcome == "ignored"
     assert "já foi usado" in event.detail
