@@ -34,4 +34,5 @@ def _look_again(task, outbox_id: int, result: Result) -> None:
 
 @shared_task(acks_late=True, ignore_result=True)
 def sweep_outbox() -> int:
-    return sweep()
+    # Half the soft limit: the batch in hand is always finished before the limit hits.
+    return sweep(max_seconds=settings.CELERY_TASK_SOFT_TIME_LIMIT / 2)

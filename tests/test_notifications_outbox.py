@@ -287,3 +287,12 @@ def test_outbox_health_fails_while_an_email_failed():
         CommandError, match=f"1 e-mail\\(s\\) falharam; o mais antigo é o #{row.pk}"
     ):
         call_command("outbox_health")
+
+
+def test_a_periodic_sweep_stops_between_batches_when_its_time_is_up():
+    for i in range(4):
+        queue(key=f"slow{i}")
+
+    assert sweep(batch_size=1, max_seconds=0) == 1  # one batch, then out of time
+    assert sweep(batch_size=1) == 3  # the next run sends the rest
+    assert len(mail.outbox) == 4
