@@ -64,6 +64,13 @@ def webhook_view(handler: Handler) -> Handler:
                 {"error": "unavailable", "detail": _("Serviço indisponível, tente novamente.")},
                 status=503,
             )
+        except Exception:
+            # A bug, not bad input: logged with its traceback; the gateway retries on any 5xx.
+            logger.exception("webhook %s failed", request.path)
+            response = JsonResponse(
+                {"error": "server_error", "detail": _("Erro interno; tente novamente.")},
+                status=500,
+            )
         logger.info(
             "webhook %s from %s: %s %s",
             request.path,
