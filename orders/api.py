@@ -11,18 +11,17 @@ from __future__ import annotations
 import logging
 import re
 from decimal import Decimal
-from functools import wraps
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Header, NinjaAPI
+from ninja import Header
 from ninja.errors import Throttled
 from ninja.security import HttpBearer
 
 from .actors import Actor
-from .api_errors import error_response, register_error_handlers
+from .api_errors import JsonErrorsAPI
 from .api_idempotency import create_once
 from .api_ratelimit import RateLimit, client_address
 from .api_schemas import ErrorOut, OrderIn, OrderOut, StatusIn, order_out
@@ -55,32 +54,7 @@ class TokenAuth(HttpBearer):
         return authenticate_token(token)
 
 
-class IntegrationAPI(NinjaAPI):
-    """NinjaAPI whose 405 answers are JSON like every other error of ours."""
-
-    def _get_urls(self) -> list:
-        patterns = super()._get_urls()
-        for pattern in patterns:
-            pattern.callback = _json_method_not_allowed(pattern.callback)
-        return patterns
-
-
-def _json_method_not_allowed(view: Any) -> Any:
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        if isinstance(response, HttpResponseNotAllowed):
-            allowed = response["Allow"]
-            response = error_response(
-                api, request, 405, "method_not_allowed", _("Método não permitido.")
-            )
-            response["Allow"] = allowed
-        return response
-
-    return wrapped
-
-
-api = IntegrationAPI(
+api = JsonErrorsAPI(
     title="JET Pedidos — API de integração",
     version="1",
     description="Pedidos para ERPs, transportadoras e outras integrações. "
@@ -89,7 +63,6 @@ api = IntegrationAPI(
     throttle=[token_limit],
     urls_namespace="api_v1",
 )
-register_error_handlers(api)
 
 ERRORS: dict[int, Any] = {
     400: ErrorOut,

@@ -8,11 +8,13 @@ here by error type, naming the field.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -74,6 +76,37 @@ def error_response(
     logger.info("api %s %s: %s %s", request.method, request.path, status, code)
     body = {"error": code, "detail": detail, "fields": fields or {}}
     return api.create_response(request, body, status=status)
+
+
+class JsonErrorsAPI(NinjaAPI):
+    """A NinjaAPI whose every error is our JSON shape, 405 included.
+
+    Ninja answers a wrong method in plain text and has no hook for it, so each URL's view is
+    wrapped (ninja is pinned below 2 in pyproject.toml).
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        register_error_handlers(self)
+
+    def _get_urls(self) -> list:
+        patterns = super()._get_urls()
+        for pattern in patterns:
+            pattern.callback = self._json_method_not_allowed(pattern.callback)
+        return patterns
+
+    def _json_method_not_allowed(self, view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            response = view(request, *args, **kwargs)
+            if isinstance(response, HttpResponseNotAllowed):
+                allowed = response["Allow"]
+                detail = _("Método não permitido.")
+                response = error_response(self, request, 405, "method_not_allowed", detail)
+                response["Allow"] = allowed
+            return response
+
+        return wrapped
 
 
 def register_error_handlers(api: NinjaAPI) -> None:
