@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import random
+import signal
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -165,11 +166,12 @@ def _record(row, outcome, response, started=None, clock=None, *, subject="", ret
 
 
 def _test_pause(row: EmailOutbox) -> None:
-    # Test-only: lets the fault-injection suite kill a worker in the middle of a send.
-    seconds = os.environ.get("NOTIFICATIONS_TEST_PAUSE_BEFORE_SEND")
-    if not seconds:
-        return
+    # Test-only hooks: let the fault-injection suite kill a worker in the middle of a send.
     marker = os.environ.get("NOTIFICATIONS_TEST_MARKER_DIR")
     if marker:
         Path(marker, f"sending-{row.pk}-{row.attempts}").write_text(str(os.getpid()))
-    time.sleep(float(seconds))
+    if os.environ.get("NOTIFICATIONS_TEST_CRASH_BEFORE_SEND"):
+        os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's OOM killer would
+    seconds = os.environ.get("NOTIFICATIONS_TEST_PAUSE_BEFORE_SEND")
+    if seconds:
+        time.sleep(float(seconds))

@@ -134,3 +134,24 @@ def test_concurrent_sends_and_sweepers_never_send_twice(mailoutbox, settings):
     recipients = sorted(m.to[0] for m in mailoutbox)
     assert recipients == sorted(f"c{n}@exemplo.com.br" for n in range(100))
     assert set(EmailOutbox.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}
+
+
+def test_a_send_that_kills_its_worker_every_time_ends_failed_not_in_a_loop(worker_factory):
+    worker = worker_factory(
+        NOTIFICATIONS_TEST_CRASH_BEFORE_SEND="1",
+        NOTIFICATIONS_MAX_ATTEMPTS="2",
+        CELERY_TASK_TIME_LIMIT="2",
+        NOTIFICATIONS_LEASE_SECONDS="3",
+    )
+    worker.start()
+
+    order = new_order("davi@exemplo.com.br")
+    row = EmailOutbox.objects.get(to_email=order.customer_email)
+
+    # Each attempt kills the process sending it; the requeued task waits out the lease.
+    wait_for(lambda: EmailOutbox.objects.get(pk=row.pk).status == OutboxStatus.DEAD, 40, "give up")
+    row.refresh_from_db()
+    assert row.attempts == 3  # two real tries, then the third claim gives up
+    assert "Tentativas esgotadas" in row.last_error
+    assert worker.sent_subjects() == []
+    assert "failed for good" in worker.log()
