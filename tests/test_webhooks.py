@@ -359,3 +359,17 @@ def test_staff_clear_the_flag_once_they_have_looked(admin_client, client, order_
     event.refresh_from_db()
     assert not event.needs_attention
     assert event.outcome == "recorded"
+
+
+def test_an_event_page_shows_what_the_gateway_said_read_only(admin_client, client, order_factory):
+    notify(client, order_factory(), "approved", "evt_page")
+    event = PaymentEvent.objects.get()
+
+    page = admin_client.get(f"/admin/orders/paymentevent/{event.pk}/change/")
+
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "evt_page" in content
+    assert "Pedido passou para Aprovado." in content
+    assert 'name="needs_attention"' in content
+    assert 'name="event_id"' not in content
