@@ -309,9 +309,11 @@ class OrderStatusChange(models.Model):
     def actor_display(self) -> str:
         if self.actor_kind in (ActorKind.STAFF, ActorKind.SUPPORT) and self.actor_label:
             return self.actor_label
-        if self.actor_label and self.actor_kind == ActorKind.INTEGRATION:
-            return f"{ActorKind(self.actor_kind).label} ({self.actor_label})"
-        return str(ActorKind(self.actor_kind).label)
+        kind = str(ActorKind(self.actor_kind).label)
+        # "Gateway de pagamento (Mercado Pago)", "Integração (ERP Bling)".
+        if self.actor_label and self.actor_label != kind:
+            return f"{kind} ({self.actor_label})"
+        return kind
 
 
 # Integrations: payment-gateway events and API tokens

@@ -154,7 +154,7 @@ def test_unknown_status_is_refused(order_factory, lojista_actor):
 def test_gateways_and_integrations_make_staff_changes_and_are_named(order_factory):
     order = order_factory(status=S.NOVO)
     change = order_process(order, to_status=S.APROVADO, by=Actor.gateway("Mercado Pago"))
-    assert change.actor_display == "Gateway de pagamento"
+    assert change.actor_display == "Gateway de pagamento (Mercado Pago)"
     change = order_process(order, to_status=S.EM_PRODUCAO, by=Actor.integration("ERP Bling"))
     assert change.actor_display == "Integração (ERP Bling)"
 
