@@ -16,7 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Header
+from ninja import Header, Status
 from ninja.errors import Throttled
 from ninja.security import HttpBearer
 
@@ -104,7 +104,7 @@ def create_order(
         max_length=100,
         description="Repita a mesma chave ao reenviar o mesmo pedido: ele não é criado duas vezes.",
     ),
-) -> tuple[int, dict[str, Any]]:
+) -> Status:
     _check_total(payload)
 
     def create() -> Order:
@@ -123,7 +123,7 @@ def create_order(
         order, created = create(), True
     status = 201 if created else 200
     _done(request, status, order)
-    return status, order_out(order)
+    return Status(status, order_out(order))
 
 
 def _check_total(payload: OrderIn) -> None:
@@ -143,7 +143,7 @@ def _check_total(payload: OrderIn) -> None:
 def get_order(request: HttpRequest, number: str) -> tuple[int, dict[str, Any]]:
     order = _order(number)
     _done(request, 200, order)
-    return 200, order_out(order)
+    return order_out(order)
 
 
 @api.post(
@@ -163,7 +163,7 @@ def process_order(
         note=payload.note,
     )
     _done(request, 200, change.order)
-    return 200, order_out(change.order)
+    return order_out(change.order)
 
 
 # Last, so it only catches what no route above matched: a JSON 404, not the site's HTML page.
