@@ -140,7 +140,7 @@ def _check_total(payload: OrderIn) -> None:
 
 
 @api.get("/orders/{number}", response={200: OrderOut, **ERRORS}, summary="Status e andamento")
-def get_order(request: HttpRequest, number: str) -> tuple[int, dict[str, Any]]:
+def get_order(request: HttpRequest, number: str) -> dict[str, Any]:
     order = _order(number)
     _done(request, 200, order)
     return order_out(order)
@@ -151,9 +151,7 @@ def get_order(request: HttpRequest, number: str) -> tuple[int, dict[str, Any]]:
     response={200: OrderOut, **ERRORS},
     summary="Processa o pedido (altera o status)",
 )
-def process_order(
-    request: HttpRequest, number: str, payload: StatusIn
-) -> tuple[int, dict[str, Any]]:
+def process_order(request: HttpRequest, number: str, payload: StatusIn) -> dict[str, Any]:
     change = order_process(
         _order(number),
         to_status=payload.status,
