@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .catalog import spec_for
+
 
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Na fila")
@@ -117,8 +119,6 @@ class EmailTemplate(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        from .catalog import spec_for
-
         spec = spec_for(self.name)
         return str(spec.label) if spec else self.name
 

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
 from notifications.models import EmailOutbox
 from orders.statuses import OrderStatus
-from tests.e2e.conftest import admin_login, browser, page, screenshot  # noqa: F401
+from tests.e2e.conftest import SCREENSHOTS, admin_login
 from tests.factories import OrderFactory, staff_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def inbox_page(browser):  # noqa: F811
+def inbox_page(browser):
     """A phone-sized page to open e-mails in, the way most customers read them."""
     context = browser.new_context(locale="pt-BR", viewport={"width": 390, "height": 844})
     yield context.new_page()
@@ -47,7 +49,7 @@ def test_every_status_email_reads_well_on_a_phone(inbox_page):
     assert len(shown) == len(OrderStatus)
 
 
-def test_the_store_edits_an_email_and_sees_the_preview(page, live_server, screenshot):  # noqa: F811
+def test_the_store_edits_an_email_and_sees_the_preview(page, live_server, screenshot):
     staff_user(username="lucia", first_name="Lúcia", email="lucia@loja.com.br")
     OrderFactory(status="despachado", customer_name="Marina Costa")
     admin_login(page, live_server, "lucia")
@@ -76,19 +78,15 @@ def test_the_store_edits_an_email_and_sees_the_preview(page, live_server, screen
 
 
 def re_correios():
-    import re
-
     return re.compile(r"^https://rastreamento\.correios\.com\.br/.*AA123456785BR$")
 
 
 def shot_path(name: str):
-    from tests.e2e.conftest import SCREENSHOTS
-
     SCREENSHOTS.mkdir(exist_ok=True)
     return SCREENSHOTS / f"{name}.png"
 
 
-def test_support_finds_a_failed_email_and_sends_it_again(page, live_server, screenshot):  # noqa: F811
+def test_support_finds_a_failed_email_and_sends_it_again(page, live_server, screenshot):
     staff_user(username="lucia", first_name="Lúcia")
     order = OrderFactory(status="aprovado", customer_name="Marina Costa")
     failed = EmailOutbox.objects.get(template="pedido_aprovado")
