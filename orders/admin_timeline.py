@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
+from .emails import EMAIL_STATE_LABELS, email_states_for
 from .models import OrderStatusChange
 from .status_fields import STATUS_FIELD_FORMS
 from .statuses import OrderStatus
@@ -47,6 +48,14 @@ class TimelineRow:
     override_reason: str = ""
     revoked: bool = False
     revoked_at: datetime | None = None
+    email_state: str = ""
+
+    @property
+    def email_state_key(self) -> str:
+        """ "sent", "failed"…, for the badge's colour."""
+        return {str(label): key for key, label in EMAIL_STATE_LABELS.items()}.get(
+            self.email_state, ""
+        )
 
 
 def _field_rows(values: dict) -> list[FieldRow]:
@@ -68,9 +77,10 @@ def _label(status: str) -> str:
 
 
 def timeline(changes: Iterable[OrderStatusChange]) -> list[TimelineRow]:
-    """Rows oldest first; a revoked row says when the override that revoked it happened."""
+    """Rows oldest first, each with its e-mail's state; a revoked row says when it was revoked."""
     changes = list(changes)
     when = {change.pk: change.created_at for change in changes}
+    email_states = email_states_for([change.pk for change in changes])
     return [
         TimelineRow(
             status=change.to_status,
@@ -85,6 +95,7 @@ def timeline(changes: Iterable[OrderStatusChange]) -> list[TimelineRow]:
             override_reason=change.override_reason,
             revoked=change.revoked,
             revoked_at=when.get(change.revoked_by_id),
+            email_state=email_states.get(change.pk, ""),
         )
         for change in changes
     ]

@@ -21,8 +21,17 @@ STORE_STAFF_PERMISSIONS = [
     "notifications.view_emailattempt",
     "notifications.view_emaildeliveryevent",
     "notifications.resend_email",
+    # Refunds and chargebacks flagged by the gateways: staff read them and mark them resolved.
+    "orders.view_paymentevent",
+    "orders.change_paymentevent",
 ]
-SUPPORT_PERMISSIONS = [*STORE_STAFF_PERMISSIONS, "orders.override_final_status"]
+SUPPORT_PERMISSIONS = [
+    *STORE_STAFF_PERMISSIONS,
+    "orders.override_final_status",
+    # Support can see the integrations' API tokens and revoke a leaked one.
+    "orders.view_apitoken",
+    "orders.change_apitoken",
+]
 
 ROLE_PERMISSIONS = {
     STORE_STAFF_GROUP: STORE_STAFF_PERMISSIONS,

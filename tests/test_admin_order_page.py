@@ -192,7 +192,8 @@ def test_order_page_queries_stay_constant_from_10_to_1000_orders(
     client.force_login(lojista)
 
     # session, user, 2 permission lookups, the order, its items, payment events, history
-    with django_assert_max_num_queries(8):
+    # One of them reads the e-mail state of every change at once.
+    with django_assert_max_num_queries(9):
         response = client.get(change_url(order))
 
     assert response.status_code == 200
@@ -225,3 +226,24 @@ def test_orders_without_payment_events_show_no_payment_section(client, lojista):
     client.force_login(lojista)
 
     assert "Eventos de pagamento" not in client.get(change_url(order)).content.decode()
+
+
+def test_timeline_shows_each_changes_email_state(
+    client, lojista, django_capture_on_commit_callbacks
+):
+    from notifications.models import EmailOutbox, OutboxStatus
+
+    # given an order whose creation e-mail went out and whose approval e-mail failed for good
+    with django_capture_on_commit_callbacks(execute=True):
+        order = OrderFactory(status="aprovado")
+    approval = order.status_changes.get(to_status="aprovado")
+    EmailOutbox.objects.filter(dedupe_key=f"order-status-change:{approval.pk}").update(
+        status=OutboxStatus.DEAD
+    )
+    client.force_login(lojista)
+    # when staff open the order
+    text = client.get(change_url(order)).content.decode()
+    # then the creation e-mail reads as sent and the approval's as failed
+    timeline = text[text.index('id="andamento"') :]
+    assert timeline.count("✉ Enviado") == 1
+    assert "✉ Falhou" in timeline

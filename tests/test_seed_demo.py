@@ -44,3 +44,14 @@ def test_demo_customer_signs_in_by_email_and_sees_their_orders(client, db):
     numbers = Order.objects.filter(customer__username="cliente").values_list("number", flat=True)
     for number in numbers:
         assert number in page.content.decode()
+
+
+def test_roles_can_see_flagged_payment_events_and_support_can_revoke_tokens(client, db):
+    call_command("seed_demo")
+    lojista = authenticate(username="lojista", password=DEMO_PASSWORD)
+    suporte = authenticate(username="suporte", password=DEMO_PASSWORD)
+    client.force_login(lojista)
+    assert client.get("/admin/orders/paymentevent/?needs_attention__exact=1").status_code == 200
+    assert client.get("/admin/orders/apitoken/").status_code == 403
+    client.force_login(suporte)
+    assert client.get("/admin/orders/apitoken/").status_code == 200
