@@ -188,6 +188,19 @@ ANYMAIL = {
     if key.startswith("ANYMAIL_")
 }
 
+# Cache
+# ------------------------------------------------------------------------------
+# Rate limits (API, webhooks) and login throttling count in the cache. By default each
+# process counts alone; in production set CACHE_URL=redis://… so all web processes share it.
+# https://docs.djangoproject.com/en/5.2/topics/cache/#redis
+CACHE_URL = env("CACHE_URL", default="")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Celery
 # ------------------------------------------------------------------------------
 # With no broker configured, tasks run in-process (eagerly) after commit: the embedded
@@ -294,8 +307,8 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
+    CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 
 # Logging
 # ------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ PROBE = (
     "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], "
     "'name': str(s.DATABASES['default']['NAME']), 'eager': s.CELERY_TASK_ALWAYS_EAGER, "
     "'email': s.EMAIL_BACKEND, 'email_host': getattr(s, 'EMAIL_HOST', ''), "
+    "'cache': s.CACHES['default']['BACKEND'], "
     "'language': s.LANGUAGE_CODE, 'tz': s.TIME_ZONE}))"
 )
 
@@ -52,6 +53,7 @@ def test_embedded_defaults_need_no_services():
     assert loaded["engine"] == "django.db.backends.sqlite3"
     assert loaded["eager"] is True
     assert loaded["email"] == "django.core.mail.backends.console.EmailBackend"
+    assert loaded["cache"] == "django.core.cache.backends.locmem.LocMemCache"
     assert (loaded["language"], loaded["tz"]) == ("pt-br", "America/Sao_Paulo")
 
 
@@ -60,12 +62,14 @@ def test_services_come_from_the_environment():
         DATABASE_URL="postgres://jet:senha@db.interno:5432/loja",
         CELERY_BROKER_URL="redis://redis.interno:6379/0",
         EMAIL_URL="smtp://mailpit:1025",
+        CACHE_URL="redis://redis.interno:6379/1",
     )
     assert loaded["engine"] == "django.db.backends.postgresql"
     assert loaded["name"] == "loja"
     assert loaded["eager"] is False
     assert loaded["email"] == "django.core.mail.backends.smtp.EmailBackend"
     assert loaded["email_host"] == "mailpit"
+    assert loaded["cache"] == "django.core.cache.backends.redis.RedisCache"
 
 
 def test_production_settings_pass_the_deploy_check():
