@@ -17,9 +17,11 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from notifications.models import EmailOutbox
 from orders.actors import Actor
+from orders.emails import dedupe_key
 from orders.errors import OrderProcessingError
-from orders.models import Order
+from orders.models import Order, OrderStatusChange
 from orders.services import order_process
 from orders.statuses import FINAL_STATUSES, OrderStatus
 from tests.factories import OrderFactory, UserFactory, fields_for, staff_user, support_user
@@ -98,6 +100,12 @@ class OrderMachine(RuleBasedStateMachine):
             assert active[-1] == order.status
             assert order.status in OrderStatus.values
             assert len(order.status_changes.all()) == 1 + self.changes_made[order.pk]
+
+    @invariant()
+    def every_change_has_exactly_one_email_queued(self) -> None:
+        keys = [dedupe_key(c) for c in OrderStatusChange.objects.all()]
+        assert EmailOutbox.objects.filter(dedupe_key__in=keys).count() == len(keys)
+        assert EmailOutbox.objects.count() == len(keys)
 
 
 @pytest.mark.django_db
