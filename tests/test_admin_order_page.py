@@ -225,7 +225,7 @@ def test_orders_without_payment_events_show_no_payment_section(client, lojista):
     order = OrderFactory(status="aprovado")
     client.force_login(lojista)
 
-    assert "Eventos de pagamento" not in client.get(change_url(order)).content.decode()
+    assert 'id="pagamentos"' not in client.get(change_url(order)).content.decode()
 
 
 def test_timeline_shows_each_changes_email_state(
