@@ -9,6 +9,8 @@ from orders.webhooks import mercadopago_webhook, payment_webhook
 admin.site.site_header = "JET Pedidos"
 admin.site.site_title = "JET Pedidos"
 admin.site.index_title = "Painel da loja"
+# The order list needs the whole width; the panel's home page lists everything staff can open.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("admin/", admin.site.urls),

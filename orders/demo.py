@@ -84,6 +84,9 @@ SPREAD = [
     (S.CANCELADO, 4),
 ]
 
+# Time between two demo status changes.
+STEP = timedelta(hours=6)
+
 PATH_TO = {
     S.NOVO: [],
     S.EM_APROVACAO: [S.EM_APROVACAO],
@@ -213,7 +216,9 @@ def create_orders(users: dict[str, object], rng: random.Random) -> int:
                     fields=_fields(step, serial),
                     message=MESSAGES.get(step, ""),
                 )
-            _backdate(order, now - timedelta(days=rng.randint(0, 20), hours=rng.randint(0, 23)))
+            # The whole timeline ends in the past: it starts that many 6-hour steps earlier.
+            ago = timedelta(days=rng.randint(0, 20), hours=rng.randint(1, 23))
+            _backdate(order, now - ago - STEP * len(PATH_TO[status]))
     return serial
 
 
@@ -223,7 +228,7 @@ def _backdate(order: Order, start) -> None:
     for change in order.status_changes.order_by("id"):
         OrderStatusChange.objects.filter(pk=change.pk).update(created_at=when)
         last = when
-        when += timedelta(hours=6)
+        when += STEP
     Order.objects.filter(pk=order.pk).update(created_at=start, status_changed_at=last)
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.utils import timezone
 
 from orders.demo import DEMO_PASSWORD
 from orders.models import Order
@@ -18,7 +19,9 @@ def test_seed_demo_spreads_orders_over_every_status_and_is_idempotent(db, capsys
     counts = {s: Order.objects.filter(status=s).count() for s in OrderStatus}
     assert all(counts.values()), counts
     assert 30 <= Order.objects.count() <= 60
+    now = timezone.now()
     for order in Order.objects.prefetch_related("status_changes"):
+        assert all(c.created_at <= now for c in order.status_changes.all())
         active = [c.to_status for c in order.status_changes.all() if not c.revoked]
         assert active[0] == OrderStatus.NOVO
         assert active[-1] == order.status
