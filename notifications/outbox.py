@@ -39,12 +39,25 @@ def queue_email(*, template: str, to: str, context: dict[str, Any], dedupe_key: 
     return row
 
 
+# A kick waits this long at most on the broker. A Redis that is down refuses at once, but one
+# that is paused or half-dead would hold the staff member's request for as long as it hangs
+# (celery/celery#4296); the sweeper sends whatever a failed kick left pending (R3).
+KICK_TRANSPORT_OPTIONS = {"socket_timeout": 1.0, "socket_connect_timeout": 1.0, "max_retries": 0}
+
+
 def kick(outbox_id: int) -> bool:
     """Hand the row to a worker; a broker failure is logged and the sweeper sends it later."""
     from .tasks import send_email
 
     try:
-        send_email.delay(outbox_id)
+        if send_email.app.conf.task_always_eager:
+            send_email.delay(outbox_id)
+            return True
+        # A connection of its own, with short timeouts and no retries, instead of the pool's.
+        with send_email.app.connection_for_write(
+            transport_options=KICK_TRANSPORT_OPTIONS
+        ) as connection:
+            send_email.apply_async(args=[outbox_id], connection=connection, retry=False)
     except (OperationalError, ConnectionError, TimeoutError, OSError):
         logger.warning(
             "E-mail #%s stays pending: the task broker is unreachable; the sweeper will send it.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+import redis
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -99,3 +100,36 @@ def test_twenty_admin_transitions_with_the_broker_down_never_hang(real_broker, c
     # and when the relay runs, each customer gets exactly one e-mail
     call_command("send_pending_emails")
     assert sorted(m.to[0] for m in mail.outbox) == sorted(o.customer_email for o in orders)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_admin_transitions_never_hang_while_redis_pauses_writes(
+    real_broker, redis_up, client, lojista
+):
+    # given: a live Redis that stops answering writes (CLIENT PAUSE … WRITE), as under failover
+    orders = [OrderFactory(status="aprovado") for _ in range(5)]
+    mail.outbox.clear()
+    real_broker(redis_up)
+    client.force_login(lojista)
+    redis.Redis.from_url(redis_up).client_pause(15_000, all=False)
+    try:
+        # when: staff process each order in the admin
+        for order in orders:
+            started = time.monotonic()
+            response = client.post(
+                reverse("admin:orders_order_process", args=[order.pk]),
+                {"expected_status": "aprovado", "to_status": "em_producao", "note": ""},
+            )
+            elapsed = time.monotonic() - started
+            # then: the normal redirect, fast, with the change committed
+            assert response.status_code == 302
+            assert elapsed < 3, f"the admin took {elapsed:.1f}s with Redis paused"
+    finally:
+        redis.Redis.from_url(redis_up).client_unpause()
+
+    assert OrderStatusChange.objects.filter(to_status="em_producao").count() == 5
+    # and the sweeper sends each e-mail exactly once
+    call_command("send_pending_emails")
+    call_command("send_pending_emails")
+    sent = [m.to[0] for m in mail.outbox]
+    assert sorted(sent) == sorted(o.customer_email for o in orders)
