@@ -38,7 +38,7 @@ def test_every_status_email_reads_well_on_a_phone(inbox_page):
         expect(inbox_page.locator("body")).to_contain_text("Total")
         if row.template == "pedido_despachado":
             expect(inbox_page.get_by_text("AA123456785BR")).to_be_visible()
-            link = inbox_page.get_by_role("link", name="Rastrear no site da Correios")
+            link = inbox_page.get_by_role("link", name="Rastrear a entrega (Correios)")
             expect(link).to_have_attribute("href", re_correios())
         # Nothing wider than the phone: no sideways scrolling.
         width = inbox_page.evaluate("document.documentElement.scrollWidth")
