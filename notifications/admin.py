@@ -11,6 +11,8 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from jetorders.admin_mixins import ViewOnlyAdminMixin
+
 from .admin_views import preview, send_test_view
 from .catalog import catalog, spec_for
 from .forms import EmailTemplateForm
@@ -19,15 +21,9 @@ from .outbox import requeue
 from .rendering import PARTS
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ViewOnlyAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class EmailAttemptInline(ReadOnlyInline):
@@ -43,7 +39,9 @@ class EmailDeliveryEventInline(ReadOnlyInline):
 
 
 @admin.register(EmailOutbox)
-class EmailOutboxAdmin(admin.ModelAdmin):
+class EmailOutboxAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """The outbox is written by the system only: staff look, and re-send what failed."""
+
     list_display = ["to_email", "email_label", "status", "attempts", "short_error", "created_at"]
     list_filter = ["status", "delivery_state", "template"]
     search_fields = ["to_email", "dedupe_key", "message_id"]
@@ -100,16 +98,6 @@ class EmailOutboxAdmin(admin.ModelAdmin):
 
     def has_resend_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("notifications.resend_email")
-
-    # The outbox is written by the system only: staff look, and re-send what failed.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(EmailTemplate)

@@ -15,6 +15,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from jetorders.admin_mixins import ViewOnlyAdminMixin
+
 from .actors import Actor
 from .admin_bulk import BULK_ACTIONS
 from .admin_format import brl, short_datetime, status_badge, two_line_datetime
@@ -28,7 +30,7 @@ from .statuses import is_final
 from .tracking import tracking_url
 
 
-class OrderItemInline(admin.TabularInline):
+class OrderItemInline(ViewOnlyAdminMixin, admin.TabularInline):
     model = OrderItem
     fields = ["sku", "description", "quantity", "unit_price_brl", "line_total_brl"]
     readonly_fields = fields
@@ -47,15 +49,6 @@ class OrderItemInline(admin.TabularInline):
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.has_perm("orders.view_order")
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 DISPATCH_DISPLAY = [
     "invoice_number",
@@ -69,7 +62,7 @@ DISPATCH_DISPLAY = [
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["number_col", "created_col", "customer_col", "total_col", "status_col"]
     list_display += ["changed_col"]
     list_display_links = ["number_col"]
@@ -127,16 +120,8 @@ class OrderAdmin(admin.ModelAdmin):
             fieldsets.append((_("Dados do despacho"), {"fields": DISPATCH_DISPLAY}))
         return fieldsets
 
-    # Orders come from checkout or the API; the status changes only through the service.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
+    # Orders come from checkout or the API (no add/change/delete here); the status changes
+    # only through "Processar pedido", which calls the service.
     def has_process_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(PROCESS)
 
@@ -270,7 +255,7 @@ class OrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrderStatusChange)
-class OrderStatusChangeAdmin(admin.ModelAdmin):
+class OrderStatusChangeAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """The history is append-only (R14): it can be looked at, never added, edited or deleted."""
 
     list_display = ["order", "from_status", "to_status", "created_at", "actor_label", "revoked"]
@@ -278,15 +263,6 @@ class OrderStatusChangeAdmin(admin.ModelAdmin):
     list_select_related = ["order"]
     show_full_result_count = False
     paginator = CappedCountPaginator
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_model_perms(self, request: HttpRequest) -> dict:
         # Kept out of the menu: staff read the history on each order's page.

@@ -1,0 +1,23 @@
+"""Admin building blocks shared by the apps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+
+class ViewOnlyAdminMixin:
+    """Rows the system writes and people only read: no add, change or delete in the admin.
+
+    Works for ModelAdmin and inlines alike (inlines pass `obj` to has_add_permission).
+    """
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
