@@ -44,8 +44,8 @@ def order_process(
     From a final status this is the support override, which needs `override_reason`.
     `expected_status` is the status the caller saw (a form opened earlier); if the order has
     moved on since, the change is refused as stale. Raises OrderProcessingError, and changes
-    nothing, when the change is refused. `notify=False` skips the customer's e-mail (a
-    support override may choose to).
+    nothing, when the change is refused. Every change e-mails the customer; only a support
+    override may skip it with `notify=False`.
     """
     with transaction.atomic():
         locked = Order.objects.select_for_update(no_key=True).get(pk=order.pk)
@@ -77,7 +77,7 @@ def order_process(
             note=note,
             override_reason=override_reason.strip() if is_override else "",
         )
-        if notify:
+        if notify or not is_override:
             queue_status_email(change)
     return change
 

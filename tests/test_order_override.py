@@ -95,3 +95,16 @@ def test_a_final_status_cannot_be_overridden_to_itself(order_factory, suporte_ac
     with pytest.raises(OrderProcessingError) as refusal:
         order_process(order, to_status=S.CANCELADO, by=suporte_actor, override_reason="x")
     assert refusal.value.code == RefusalCode.ALREADY_USED
+
+
+def test_only_the_override_may_skip_the_customer_email(order_factory, suporte_actor):
+    from notifications.models import EmailOutbox
+
+    order = order_factory(status=S.CANCELADO)
+    before = EmailOutbox.objects.count()
+    order_process(
+        order, to_status=S.APROVADO, by=suporte_actor, override_reason="Pago", notify=False
+    )
+    assert EmailOutbox.objects.count() == before
+    order_process(order, to_status=S.EM_PRODUCAO, by=suporte_actor, notify=False)
+    assert EmailOutbox.objects.count() == before + 1
