@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from orders.actors import Actor
 from orders.demo import demo_nfe_key
 from orders.models import Order, OrderItem, OrderStatusChange
-from orders.roles import STORE_STAFF_GROUP
+from orders.permissions import STORE_STAFF_GROUP
 from orders.services import order_create, order_process
 from orders.statuses import OrderStatus
 

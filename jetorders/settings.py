@@ -37,8 +37,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "anymail",
+    # The domains, lowest first: storefront, payments and integrations use orders, which
+    # uses notifications (docs/architecture.md; `make lint` enforces the direction).
     "notifications",
     "orders",
+    "payments",
+    "integrations",
+    # Before allauth, so its account templates override allauth's own.
+    "storefront",
     "allauth",
     "allauth.account",
     "axes",
@@ -60,6 +66,11 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "jetorders.urls"
+
+# How many reverse proxies in front of us append to X-Forwarded-For (0: use REMOTE_ADDR). The
+# one setting behind every client address: login throttling and rate limits
+# (jetorders.clients.client_ip) and allauth's own limits.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 WSGI_APPLICATION = "jetorders.wsgi.application"
 
 TEMPLATES = [
@@ -103,7 +114,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # https://docs.allauth.org/en/latest/account/configuration.html
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out login is refused before any password is checked.
-    "orders.login_throttle.LoginThrottleBackend",
+    "storefront.login_throttle.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -116,30 +127,28 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[JET Pedidos] "
-ACCOUNT_USER_DISPLAY = "orders.customer_views.customer_display"
+ACCOUNT_USER_DISPLAY = "storefront.views.customer_display"
 ACCOUNT_FORMS = {
-    "login": "orders.customer_forms.CustomerLoginForm",
-    "signup": "orders.customer_forms.CustomerSignupForm",
-    "add_email": "orders.customer_forms.CustomerAddEmailForm",
-    "reset_password": "orders.customer_forms.CustomerResetPasswordForm",
+    "login": "storefront.forms.CustomerLoginForm",
+    "signup": "storefront.forms.CustomerSignupForm",
+    "add_email": "storefront.forms.CustomerAddEmailForm",
+    "reset_password": "storefront.forms.CustomerResetPasswordForm",
 }
 # Links in account e-mails follow the scheme the site is served with.
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default=SITE_URL.split(":")[0])
-# Login throttling on the admin and customer logins (reliability R23): 5 wrong passwords for
-# one account from one address lock that pair out for a while. Behind N reverse proxies set
-# NUM_PROXIES=N, so the client address is read from the entry our own proxies appended.
+# Login throttling on the admin and customer logins (docs/reliability.md, R23): 5 wrong
+# passwords for one account from one address lock that pair out for a while.
 # https://django-axes.readthedocs.io/en/latest/4_configuration.html
-TRUSTED_PROXY_COUNT = env.int("NUM_PROXIES", default=0)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "orders.login_throttle.client_ip"
-AXES_USERNAME_CALLABLE = "orders.login_throttle.login_name"
+AXES_CLIENT_IP_CALLABLE = "jetorders.clients.client_ip"
+AXES_USERNAME_CALLABLE = "storefront.login_throttle.login_name"
 AXES_LOCKOUT_TEMPLATE = "store/locked_out.html"
 # allauth keeps its per-address limits (one address trying many accounts); the per-account
 # lockout is axes' job, so the customer gets one lockout page, the same as the admin's.
-ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
 
 # Internationalisation
@@ -296,9 +305,6 @@ MERCADOPAGO_TIMEOUT = (3.05, 5)
 # a Black-Friday backlog sends several hundred calls a minute: limits stop abuse only.
 INTEGRATION_API_RATE_LIMIT = env("INTEGRATION_API_RATE_LIMIT", default="3000/m")
 INTEGRATION_API_ADDRESS_RATE_LIMIT = env("INTEGRATION_API_ADDRESS_RATE_LIMIT", default="6000/m")
-# How many proxies in front of us append to X-Forwarded-For (0: use REMOTE_ADDR); rate limits
-# key on the client address this gives. https://django-ninja.dev/guides/throttling/
-NINJA_NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
 # Production hardening (all on when DEBUG is off)
 # ------------------------------------------------------------------------------

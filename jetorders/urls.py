@@ -1,10 +1,13 @@
+"""Every app's URLs in one place: jetorders wires the apps, none of them imports another's URLs."""
+
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from orders.api import api as integration_api
-from orders.webhooks import mercadopago_webhook, payment_webhook
+from integrations.api import api as integration_api
+
+from .moved import MOVED_ADMIN_MODELS, moved_admin_page
 
 admin.site.site_header = "JET Pedidos"
 admin.site.site_title = "JET Pedidos"
@@ -13,14 +16,18 @@ admin.site.index_title = "Painel da loja"
 admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
+    # Bookmarks from before payments and integrations had apps of their own.
+    re_path(
+        rf"^admin/orders/(?P<model>{'|'.join(MOVED_ADMIN_MODELS)})/(?P<rest>.*)$",
+        moved_admin_page,
+    ),
     path("admin/", admin.site.urls),
     # Delivery events from the e-mail provider (anymail), basic auth ANYMAIL_WEBHOOK_SECRET.
     path("webhooks/email/", include("anymail.urls")),
     # Payment gateways and the integration API (design §5).
-    path("webhooks/pagamentos/", payment_webhook, name="payment_webhook"),
-    path("webhooks/pagamentos/mercadopago/", mercadopago_webhook, name="mercadopago_webhook"),
+    path("webhooks/pagamentos/", include("payments.urls")),
     path("api/v1/", integration_api.urls),
     # The customer area (home page, /conta/pedidos/, /pedido/<token>/), then the accounts.
-    path("", include("orders.customer_urls")),
+    path("", include("storefront.urls")),
     path("conta/", include("allauth.urls")),
 ]

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from .models import EmailOutbox
+from .models import DeliveryState, EmailOutbox, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
@@ -70,10 +70,34 @@ def kick(outbox_id: int) -> bool:
 
 def requeue(rows) -> int:
     """Put failed rows back in the queue with a fresh attempt budget; returns how many."""
-    ids = list(rows.filter(status="dead").values_list("pk", flat=True))
+    ids = list(rows.filter(status=OutboxStatus.DEAD).values_list("pk", flat=True))
     EmailOutbox.objects.filter(pk__in=ids).update(
-        status="pending", attempts=0, next_attempt_at=timezone.now(), lease_until=None
+        status=OutboxStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), lease_until=None
     )
     for outbox_id in ids:
         transaction.on_commit(lambda pk=outbox_id: kick(pk), robust=True)
     return len(ids)
+
+
+def delivery_states(dedupe_keys: list[str]) -> dict[str, str]:
+    """{dedupe key: "queued" | "sent" | "delivered" | "bounced" | "failed"}, in one query.
+
+    The one way other apps learn what became of the e-mails they queued; keys never queued
+    are absent.
+    """
+    rows = EmailOutbox.objects.filter(dedupe_key__in=dedupe_keys).values_list(
+        "dedupe_key", "status", "delivery_state"
+    )
+    return {key: _delivery_state(status, delivery) for key, status, delivery in rows}
+
+
+def _delivery_state(status: str, delivery: str) -> str:
+    if status == OutboxStatus.DEAD:
+        return "failed"
+    if status != OutboxStatus.SENT:
+        return "queued"
+    if delivery == DeliveryState.BOUNCED:
+        return "bounced"
+    if delivery:
+        return "delivered"
+    return "sent"

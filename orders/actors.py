@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from .models import OVERRIDE, ActorKind
+from .models import ActorKind
+from .permissions import can_override
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,7 @@ class Actor:
 
     @classmethod
     def person(cls, user: AbstractBaseUser) -> Actor:
-        kind = ActorKind.SUPPORT if user.has_perm(OVERRIDE) else ActorKind.STAFF
+        kind = ActorKind.SUPPORT if can_override(user) else ActorKind.STAFF
         label = user.get_full_name() or user.get_username()
         return cls(kind=kind, user=user, label=label)
 

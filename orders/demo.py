@@ -15,7 +15,7 @@ from django.utils import timezone
 from .actors import Actor
 from .models import Order, OrderStatusChange
 from .nfe import nfe_check_digit
-from .roles import STORE_STAFF_GROUP, SUPPORT_GROUP
+from .permissions import STORE_STAFF_GROUP, SUPPORT_GROUP
 from .services import order_create, order_process
 from .statuses import OrderStatus
 

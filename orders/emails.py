@@ -6,7 +6,6 @@ strings, numbers and small dicts: store-edited templates must not reach model in
 
 from __future__ import annotations
 
-from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -15,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from notifications.catalog import EmailSpec
-from notifications.models import DeliveryState, EmailOutbox, OutboxStatus
-from notifications.outbox import queue_email
+from notifications.outbox import delivery_states, queue_email
 
+from .formatting import brl
 from .links import order_status_url
 from .models import Order, OrderStatusChange
+from .status_fields import DISPATCH_FIELDS, FIELD_LABELS
 from .statuses import CUSTOMER_DESCRIPTIONS, OrderStatus
 from .tracking import tracking_url
 
@@ -37,19 +37,30 @@ COMMON_VARIABLES = {
 }
 STATUS_VARIABLES = {
     OrderStatus.DESPACHADO: {
-        "nota_fiscal": gettext_lazy("Número da Nota Fiscal"),
-        "chave_nfe": gettext_lazy("Chave NF-e"),
-        "transportadora": gettext_lazy("Nome da Transportadora"),
-        "metodo_envio": gettext_lazy("Método de envio"),
-        "codigo_rastreio": gettext_lazy("Código de Rastreio"),
+        "nota_fiscal": FIELD_LABELS["invoice_number"],
+        "chave_nfe": FIELD_LABELS["nfe_key"],
+        "transportadora": FIELD_LABELS["carrier"],
+        "metodo_envio": FIELD_LABELS["shipping_method"],
+        "codigo_rastreio": FIELD_LABELS["tracking_code"],
         "link_rastreio": gettext_lazy("Link de rastreio no site da transportadora"),
     },
     OrderStatus.CANCELADO: {"motivo_cancelamento": gettext_lazy("Motivo do cancelamento")},
 }
+# The e-mail variable each status field fills.
+FIELD_VARIABLES = {
+    "invoice_number": "nota_fiscal",
+    "nfe_key": "chave_nfe",
+    "carrier": "transportadora",
+    "shipping_method": "metodo_envio",
+    "tracking_code": "codigo_rastreio",
+    "reason": "motivo_cancelamento",
+}
+# DESPACHADO's fields that the e-mail shows (the NF-e content and XML stay out of it).
+DISPATCH_VARIABLES = [name for name in DISPATCH_FIELDS if name in FIELD_VARIABLES]
 HTML_LAYOUT = "emails/pedido_layout.html"
 TEXT_LAYOUT = "emails/pedido_layout.txt"
 
-# Outbox state → what staff read on the order's timeline.
+# The outbox's delivery state → what staff read on the order's timeline.
 EMAIL_STATE_LABELS = {
     "queued": gettext_lazy("Na fila"),
     "sent": gettext_lazy("Enviado"),
@@ -64,8 +75,13 @@ def template_name(status: str) -> str:
 
 
 def dedupe_key(change: OrderStatusChange) -> str:
-    # One e-mail per history row, ever: the row id is unique, so is the key (R1).
-    return f"order-status-change:{change.pk}"
+    # One e-mail per history row, ever: the row id is unique, so is the key
+    # (docs/reliability.md, R1).
+    return _dedupe_key(change.pk)
+
+
+def _dedupe_key(change_id: int) -> str:
+    return f"order-status-change:{change_id}"
 
 
 def queue_status_email(change: OrderStatusChange) -> None:
@@ -93,13 +109,13 @@ def status_email_context(order: Order, change: OrderStatusChange | None) -> dict
             {
                 "descricao": item.description,
                 "quantidade": item.quantity,
-                "preco_unitario": money(item.unit_price),
-                "total": money(item.line_total),
+                "preco_unitario": brl(item.unit_price),
+                "total": brl(item.line_total),
             }
             for item in order.items.all()
         ],
-        "frete": money(order.shipping_cost),
-        "total": money(order.total),
+        "frete": brl(order.shipping_cost),
+        "total": brl(order.total),
         "link_pedido": order_status_url(order),
     }
     return context | _status_fields(status, order, change.fields if change else {})
@@ -107,25 +123,14 @@ def status_email_context(order: Order, change: OrderStatusChange | None) -> dict
 
 def _status_fields(status: str, order: Order, fields: dict[str, Any]) -> dict[str, Any]:
     if status == OrderStatus.DESPACHADO:
-        code = fields.get("tracking_code", order.tracking_code)
-        carrier = fields.get("carrier", order.carrier)
-        return {
-            "nota_fiscal": fields.get("invoice_number", order.invoice_number),
-            "chave_nfe": fields.get("nfe_key", order.nfe_key),
-            "transportadora": carrier,
-            "metodo_envio": fields.get("shipping_method", order.shipping_method),
-            "codigo_rastreio": code,
-            "link_rastreio": tracking_url(carrier, code) or "",
-        }
+        # The change's own fields, else the order's (a preview of a status not yet used).
+        values = {name: fields.get(name, getattr(order, name)) for name in DISPATCH_VARIABLES}
+        context = {FIELD_VARIABLES[name]: value for name, value in values.items()}
+        link = tracking_url(values["carrier"], values["tracking_code"])
+        return context | {"link_rastreio": link or ""}
     if status == OrderStatus.CANCELADO:
-        return {"motivo_cancelamento": fields.get("reason", "")}
+        return {FIELD_VARIABLES["reason"]: fields.get("reason", "")}
     return {}
-
-
-def money(value: Decimal) -> str:
-    """R$ 1.234,50 — Brazilian format, as plain text for any template."""
-    text = f"{value:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    return f"R$ {text}"
 
 
 def email_catalog() -> list[EmailSpec]:
@@ -170,20 +175,6 @@ def preview_context(status: str) -> dict[str, Any]:
 
 def email_states_for(change_ids: list[int]) -> dict[int, str]:
     """{change id: e-mail state label} for the admin timeline, in one query."""
-    keys = {f"order-status-change:{pk}": pk for pk in change_ids}
-    rows = EmailOutbox.objects.filter(dedupe_key__in=keys).values_list(
-        "dedupe_key", "status", "delivery_state"
-    )
-    return {keys[key]: str(EMAIL_STATE_LABELS[_state(s, d)]) for key, s, d in rows}
-
-
-def _state(status: str, delivery: str) -> str:
-    if status == OutboxStatus.DEAD:
-        return "failed"
-    if status != OutboxStatus.SENT:
-        return "queued"
-    if delivery == DeliveryState.BOUNCED:
-        return "bounced"
-    if delivery:
-        return "delivered"
-    return "sent"
+    keys = {_dedupe_key(pk): pk for pk in change_ids}
+    states = delivery_states(list(keys))
+    return {keys[key]: str(EMAIL_STATE_LABELS[state]) for key, state in states.items()}

@@ -13,12 +13,12 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from .permissions import OVERRIDE, OVERRIDE_CODENAME, PROCESS, PROCESS_CODENAME
+from .status_fields import DISPATCH_FIELDS
 from .statuses import FINAL_STATUSES, OrderStatus
 
 # Every status an order can be in before it is final: the sources of a cancellation.
 NOT_FINAL = [status for status in OrderStatus if status not in FINAL_STATUSES]
-PROCESS = "orders.process_order"
-OVERRIDE = "orders.override_final_status"
 
 
 class OrderQuerySet(models.QuerySet):
@@ -99,8 +99,8 @@ class Order(fsm.ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("pedidos")
         ordering = ["-created_at", "-id"]
         permissions = [
-            ("process_order", _("Pode processar pedidos (alterar o status)")),
-            ("override_final_status", _("Pode alterar pedidos em status final (suporte)")),
+            (PROCESS_CODENAME, _("Pode processar pedidos (alterar o status)")),
+            (OVERRIDE_CODENAME, _("Pode alterar pedidos em status final (suporte)")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -180,18 +180,8 @@ class Order(fsm.ConcurrentTransitionMixin, models.Model):
             self.set_dispatch_fields(status_fields)
         return to_status
 
-    DISPATCH_FIELDS = (
-        "invoice_number",
-        "nfe_key",
-        "carrier",
-        "shipping_method",
-        "tracking_code",
-        "nfe_content",
-        "nfe_xml",
-    )
-
     def set_dispatch_fields(self, values: dict[str, Any]) -> None:
-        for name in self.DISPATCH_FIELDS:
+        for name in DISPATCH_FIELDS:
             setattr(self, name, values.get(name, "") or "")
 
     @property
@@ -314,109 +304,3 @@ class OrderStatusChange(models.Model):
         if self.actor_label and self.actor_label != kind:
             return f"{kind} ({self.actor_label})"
         return kind
-
-
-# Integrations: payment-gateway events and API tokens
-# ------------------------------------------------------------------------------
-
-
-class PaymentEventKind(models.TextChoices):
-    IN_REVIEW = "in_review", _("Pagamento em análise")
-    APPROVED = "approved", _("Pagamento aprovado")
-    REJECTED = "rejected", _("Pagamento recusado")
-    REFUNDED = "refunded", _("Pagamento estornado")
-    CHARGEBACK = "chargeback", _("Chargeback")
-
-
-class PaymentEventOutcome(models.TextChoices):
-    APPLIED = "applied", _("Status alterado")
-    IGNORED = "ignored", _("Não se aplica mais (nada alterado)")
-    RECORDED = "recorded", _("Registrado para a equipe (nada alterado)")
-
-
-class PaymentEvent(models.Model):
-    """One gateway notification, stored once per (provider, event id) before it is applied."""
-
-    provider = models.CharField(_("gateway"), max_length=40)
-    event_id = models.CharField(_("id do evento"), max_length=200)
-    kind = models.CharField(_("tipo"), max_length=20, choices=PaymentEventKind.choices)
-    order = models.ForeignKey(
-        Order,
-        verbose_name=_("pedido"),
-        on_delete=models.PROTECT,
-        related_name="payment_events",
-    )
-    outcome = models.CharField(_("resultado"), max_length=20, choices=PaymentEventOutcome.choices)
-    detail = models.TextField(_("detalhe"), blank=True)
-    needs_attention = models.BooleanField(_("requer atenção"), default=False)
-    status_change = models.ForeignKey(
-        OrderStatusChange,
-        verbose_name=_("alteração de status"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    payload = models.JSONField(_("notificação"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("recebido em"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("evento de pagamento")
-        verbose_name_plural = _("eventos de pagamento")
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            # A gateway repeats notifications; the second copy must find the first (R16).
-            models.UniqueConstraint(fields=["provider", "event_id"], name="uniq_payment_event"),
-        ]
-        indexes = [
-            models.Index(fields=["needs_attention", "-created_at"], name="payment_event_attention"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.provider} {self.event_id}: {self.get_kind_display()}"
-
-
-class ApiTokenQuerySet(models.QuerySet):
-    def active(self) -> ApiTokenQuerySet:
-        return self.filter(revoked_at__isnull=True)
-
-
-class ApiToken(models.Model):
-    """A bearer token of the integration API; only its SHA-256 is stored."""
-
-    name = models.CharField(_("nome"), max_length=100)
-    prefix = models.CharField(_("início do token"), max_length=16, db_index=True)
-    key_hash = models.CharField(_("hash"), max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(_("criado em"), auto_now_add=True)
-    last_used_at = models.DateTimeField(_("último uso"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("revogado em"), null=True, blank=True)
-
-    objects = ApiTokenQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("token da API")
-        verbose_name_plural = _("tokens da API")
-        ordering = ["name", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
-
-
-class ApiOrderCreation(models.Model):
-    """An order created through the API under an Idempotency-Key: a retry gets the same order."""
-
-    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(_("chave de idempotência"), max_length=100)
-    request_hash = models.CharField(_("hash da requisição"), max_length=64)
-    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("criado em"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("criação de pedido pela API")
-        verbose_name_plural = _("criações de pedido pela API")
-        constraints = [
-            models.UniqueConstraint(fields=["token", "key"], name="uniq_api_idempotency_key"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.key} → {self.order_id}"

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-import django_fsm as fsm
 from django.utils.translation import gettext as _
 
 from .actors import Actor
 from .errors import OrderProcessingError, RefusalCode
-from .models import OVERRIDE, PROCESS, Order
+from .models import Order
+from .permissions import can_override, can_process
 from .statuses import OrderStatus, is_final
 
 OVERRIDE_TRANSITION = "override_status"
@@ -31,12 +31,28 @@ def _transition_name(order: Order, to_status: str) -> str | None:
     return None
 
 
-def _may(actor: Actor, permission: str) -> bool:
-    # Gateways, integrations and the system make every change store staff may make, never
-    # the support override (design §5).
-    if not actor.is_person:
-        return permission == PROCESS
-    return actor.user.is_active and actor.user.has_perm(permission)
+# Gateways, integrations and the system make every change store staff may make, never the
+# support override (design §5).
+def _may_process(actor: Actor) -> bool:
+    return not actor.is_person or can_process(actor.user)
+
+
+def _may_override(actor: Actor) -> bool:
+    return actor.is_person and can_override(actor.user)
+
+
+def check_not_stale(order: Order, expected_status: str | None) -> None:
+    """Refuse a change decided on an order that has moved since (a form left open while
+    someone else acted); `order` is the locked row, `expected_status` what the caller saw."""
+    if expected_status is not None and order.status != expected_status:
+        raise OrderProcessingError(
+            RefusalCode.STALE,
+            _(
+                "Este pedido foi alterado por outra pessoa enquanto você preenchia o formulário: "
+                "agora está %(s)s. Nada foi alterado; confira o andamento e escolha de novo."
+            )
+            % {"s": _label(order.status)},
+        )
 
 
 def check_change(order: Order, to_status: str, actor: Actor, used_statuses: Collection[str]) -> str:
@@ -45,7 +61,7 @@ def check_change(order: Order, to_status: str, actor: Actor, used_statuses: Coll
         raise OrderProcessingError(
             RefusalCode.NOT_ALLOWED, _("Status desconhecido: “%(s)s”.") % {"s": to_status}
         )
-    if not (_may(actor, PROCESS) or _may(actor, OVERRIDE)):
+    if not (_may_process(actor) or _may_override(actor)):
         raise OrderProcessingError(
             RefusalCode.PERMISSION_DENIED, _("Você não tem permissão para processar pedidos.")
         )
@@ -56,7 +72,7 @@ def check_change(order: Order, to_status: str, actor: Actor, used_statuses: Coll
                 RefusalCode.ALREADY_USED,
                 _("O pedido já está %(s)s.") % {"s": _label(current)},
             )
-        if not _may(actor, OVERRIDE):
+        if not _may_override(actor):
             raise OrderProcessingError(
                 RefusalCode.FINAL_STATUS,
                 _("O pedido está %(s)s, um status final. Somente o suporte da JET pode alterá-lo.")
@@ -76,7 +92,7 @@ def check_change(order: Order, to_status: str, actor: Actor, used_statuses: Coll
             _("Não é possível passar o pedido de %(a)s para %(b)s.")
             % {"a": _label(current), "b": _label(to_status)},
         )
-    if actor.is_person and not fsm.has_transition_perm(getattr(order, name), actor.user):
+    if not _may_process(actor):
         raise OrderProcessingError(
             RefusalCode.PERMISSION_DENIED, _("Você não tem permissão para processar pedidos.")
         )
@@ -100,3 +116,26 @@ def allowed_next_statuses(
             continue
         allowed.append(status)
     return allowed
+
+
+# Payment gateways (design §2): which payment event moves an order, and to what. Refunds and
+# chargebacks move nothing on their own; staff decide.
+PAYMENT_TARGETS = {
+    "in_review": OrderStatus.EM_APROVACAO,
+    "approved": OrderStatus.APROVADO,
+    "rejected": OrderStatus.CANCELADO,
+}
+# A rejection cancels only an order still waiting for its payment.
+REJECTABLE = frozenset({OrderStatus.NOVO, OrderStatus.EM_APROVACAO})
+
+
+def payment_target(kind: str) -> OrderStatus | None:
+    """The status a payment event of `kind` moves an order to, or None for "never on its own"."""
+    return PAYMENT_TARGETS.get(kind)
+
+
+def payment_applies(kind: str, current_status: str) -> bool:
+    """Whether a payment event of `kind` may still move an order now in `current_status`."""
+    if kind == "rejected":
+        return current_status in REJECTABLE
+    return payment_target(kind) is not None

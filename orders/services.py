@@ -20,8 +20,8 @@ from .actors import Actor
 from .emails import queue_status_email
 from .errors import OrderProcessingError, RefusalCode
 from .models import Order, OrderItem, OrderStatusChange
-from .rules import OVERRIDE_TRANSITION, check_change, used_statuses
-from .status_fields import clean_status_fields
+from .rules import OVERRIDE_TRANSITION, check_change, check_not_stale, used_statuses
+from .status_fields import DISPATCH_FIELDS, clean_status_fields
 from .statuses import STATUS_SEQUENCE, OrderStatus, sequence_index
 
 ORDER_NUMBER_OFFSET = 100_000
@@ -49,15 +49,7 @@ def order_process(
     """
     with transaction.atomic():
         locked = Order.objects.select_for_update(no_key=True).get(pk=order.pk)
-        if expected_status is not None and locked.status != expected_status:
-            raise OrderProcessingError(
-                RefusalCode.STALE,
-                _(
-                    "O pedido foi alterado por outra pessoa enquanto você preenchia o formulário: "
-                    "agora ele está %(s)s. Confira e tente de novo."
-                )
-                % {"s": locked.get_status_display()},
-            )
+        check_not_stale(locked, expected_status)
         transition_name = check_change(locked, to_status, by, used_statuses(locked))
         is_override = transition_name == OVERRIDE_TRANSITION
         cleaned = _clean_fields(to_status, fields, is_override, override_reason)
@@ -112,7 +104,7 @@ def _save_status(order: Order) -> None:
                 "status",
                 "status_changed_at",
                 "updated_at",
-                *Order.DISPATCH_FIELDS,
+                *DISPATCH_FIELDS,
             ]
         )
     except fsm.ConcurrentTransition as error:

@@ -1,7 +1,7 @@
-"""The fields each status carries (design §2), validated the same way for every caller.
+"""The fields each status carries (design §2): their names, labels and validation, in one home.
 
-Admin forms, the API and the service all use these forms, so a field is checked once, in one
-place, with the same Portuguese message everywhere.
+Admin forms, the API, the service, the e-mails and the timelines all read them from here, so a
+field is named, labelled and checked once, with the same Portuguese message everywhere.
 """
 
 from __future__ import annotations
@@ -17,24 +17,53 @@ from .nfe import invoice_number_from_key, normalize_nfe_key, parse_nfe_xml, vali
 from .statuses import OrderStatus
 from .tracking import correios_code_problem, is_correios
 
+# DESPACHADO's fields, in the order the form, the e-mail and the pages show them. They are
+# also columns of Order, so staff can search them.
+DISPATCH_FIELDS = (
+    "invoice_number",
+    "nfe_key",
+    "carrier",
+    "shipping_method",
+    "tracking_code",
+    "nfe_content",
+    "nfe_xml",
+)
+CANCEL_FIELDS = ("reason",)
+FIELD_LABELS = {
+    "invoice_number": gettext_lazy("Número da Nota Fiscal"),
+    "nfe_key": gettext_lazy("Chave NF-e"),
+    "carrier": gettext_lazy("Nome da Transportadora"),
+    "shipping_method": gettext_lazy("Método de envio"),
+    "tracking_code": gettext_lazy("Código de Rastreio"),
+    "nfe_content": gettext_lazy("Conteúdo NF-e"),
+    "nfe_xml": gettext_lazy("Código do XML"),
+    "reason": gettext_lazy("Motivo"),
+}
+STATUS_FIELDS = {OrderStatus.DESPACHADO: DISPATCH_FIELDS, OrderStatus.CANCELADO: CANCEL_FIELDS}
+ALL_STATUS_FIELDS = (*DISPATCH_FIELDS, *CANCEL_FIELDS)
+
+
+def field_label(name: str) -> str:
+    return str(FIELD_LABELS.get(name, name))
+
 
 class DispatchFieldsForm(forms.Form):
     invoice_number = forms.CharField(
-        label=gettext_lazy("Número da Nota Fiscal"), max_length=9, required=False
+        label=FIELD_LABELS["invoice_number"], max_length=9, required=False
     )
-    nfe_key = forms.CharField(label=gettext_lazy("Chave NF-e"), max_length=60, required=False)
-    carrier = forms.CharField(label=gettext_lazy("Nome da Transportadora"), max_length=100)
-    shipping_method = forms.CharField(label=gettext_lazy("Método de envio"), max_length=100)
+    nfe_key = forms.CharField(label=FIELD_LABELS["nfe_key"], max_length=60, required=False)
+    carrier = forms.CharField(label=FIELD_LABELS["carrier"], max_length=100)
+    shipping_method = forms.CharField(label=FIELD_LABELS["shipping_method"], max_length=100)
     tracking_code = forms.CharField(
-        label=gettext_lazy("Código de Rastreio"), max_length=50, required=False
+        label=FIELD_LABELS["tracking_code"], max_length=50, required=False
     )
     nfe_content = forms.CharField(
-        label=gettext_lazy("Conteúdo NF-e"),
+        label=FIELD_LABELS["nfe_content"],
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
     nfe_xml = forms.CharField(
-        label=gettext_lazy("Código do XML"),
+        label=FIELD_LABELS["nfe_xml"],
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text=gettext_lazy(
@@ -104,7 +133,7 @@ class DispatchFieldsForm(forms.Form):
 
 class CancelFieldsForm(forms.Form):
     reason = forms.CharField(
-        label=gettext_lazy("Motivo"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+        label=FIELD_LABELS["reason"], max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from orders.actors import Actor
 from orders.models import Order
 from orders.nfe import nfe_check_digit
-from orders.roles import STORE_STAFF_GROUP, SUPPORT_GROUP
+from orders.permissions import STORE_STAFF_GROUP, SUPPORT_GROUP
 from orders.services import order_create, order_process
 from orders.statuses import OrderStatus
 

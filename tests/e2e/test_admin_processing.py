@@ -6,8 +6,9 @@ import pytest
 from django.contrib.auth.models import Permission
 from playwright.sync_api import expect
 
-from orders.models import Order, PaymentEvent
+from orders.models import Order
 from orders.statuses import OrderStatus
+from payments.models import PaymentEvent
 from tests.e2e.conftest import admin_login
 from tests.factories import OrderFactory, UserFactory, make_nfe_key, staff_user, support_user
 

@@ -21,9 +21,10 @@ from django.urls import reverse
 
 from notifications.models import EmailOutbox
 from orders.emails import dedupe_key
-from orders.gateways.signing import sign
-from orders.models import Order, OrderStatusChange, PaymentEvent
+from orders.models import Order, OrderStatusChange
 from orders.statuses import OrderStatus
+from payments.models import PaymentEvent
+from payments.signing import sign
 from tests.factories import OrderFactory, dispatch_fields, staff_user
 
 SECRET = "whsec_carga"

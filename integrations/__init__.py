@@ -1,0 +1,1 @@
+"""The API for ERPs and carriers: tokens, idempotent order creation, rate limits."""

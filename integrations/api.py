@@ -1,0 +1,175 @@
+"""The integration API under /api/v1/ (design §5), for ERPs and carriers.
+
+Bearer tokens (`manage.py create_api_token NAME`); each token's changes show in the order's
+history as Actor.integration(token.name). Status changes go through order_process, so an
+integration may make every change store staff may make and nothing more.
+OpenAPI schema: /api/v1/openapi.json; interactive docs: /api/v1/docs.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Header, Status
+from ninja.errors import Throttled
+from ninja.security import HttpBearer
+
+from jetorders.clients import client_ip
+from jetorders.ratelimit import RateLimit
+from orders.actors import Actor
+from orders.models import Order
+from orders.services import order_create, order_process
+
+from .errors import JsonErrorsAPI
+from .idempotency import create_once
+from .models import ApiToken
+from .schemas import ErrorOut, OrderIn, OrderOut, StatusIn, order_out
+from .tokens import authenticate_token
+
+logger = logging.getLogger("integrations.api")
+ORDER_NUMBER = re.compile(r"^[0-9A-Za-z-]{1,20}$")
+
+address_limit = RateLimit("api-address", "INTEGRATION_API_ADDRESS_RATE_LIMIT", client_ip)
+
+
+def _token_key(request: HttpRequest) -> str:
+    token = getattr(request, "auth", None)
+    return f"token-{token.pk}" if token else f"address-{client_ip(request)}"
+
+
+token_limit = RateLimit("api-token", "INTEGRATION_API_RATE_LIMIT", _token_key)
+
+
+class TokenAuth(HttpBearer):
+    def __call__(self, request: HttpRequest) -> ApiToken | None:
+        # Counted before the token is checked, so guessing tokens is rate limited too.
+        if not address_limit.allow_request(request):
+            raise Throttled(wait=address_limit.wait())
+        return super().__call__(request)
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        return authenticate_token(token)
+
+
+api = JsonErrorsAPI(
+    title="JET Pedidos — API de integração",
+    version="1",
+    description="Pedidos para ERPs, transportadoras e outras integrações. "
+    'Erros: {"error": código, "detail": mensagem, "fields": {campo: [mensagens]}}.',
+    auth=TokenAuth(),
+    throttle=[token_limit],
+    urls_namespace="api_v1",
+)
+
+ERRORS: dict[int, Any] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    429: ErrorOut,
+}
+
+
+def _order(number: str) -> Order:
+    order = Order.objects.filter(number=number).first() if ORDER_NUMBER.match(number) else None
+    if order is None:
+        raise Http404(_("Pedido %(number)s não encontrado.") % {"number": number[:20]})
+    return order
+
+
+def _done(request: HttpRequest, status: int, order: Order) -> None:
+    logger.info(
+        "api %s %s by %s: %s order %s",
+        request.method,
+        request.path,
+        request.auth.prefix,
+        status,
+        order.number,
+    )
+
+
+@api.post(
+    "/orders", response={201: OrderOut, 200: OrderOut, **ERRORS}, summary="Cria um pedido em Novo"
+)
+def create_order(
+    request: HttpRequest,
+    payload: OrderIn,
+    idempotency_key: str | None = Header(
+        None,
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=100,
+        description="Repita a mesma chave ao reenviar o mesmo pedido: ele não é criado duas vezes.",
+    ),
+) -> Status:
+    _check_total(payload)
+
+    def create() -> Order:
+        return order_create(
+            customer_name=payload.customer_name.strip(),
+            customer_email=payload.customer_email,
+            items=[item.dict() for item in payload.items],
+            shipping=payload.shipping.dict() if payload.shipping else None,
+            shipping_cost=payload.shipping_cost,
+            by=Actor.integration(request.auth.name),
+        )
+
+    if idempotency_key:
+        order, created = create_once(request.auth, idempotency_key, payload.dict(), create)
+    else:
+        order, created = create(), True
+    status = 201 if created else 200
+    _done(request, status, order)
+    return Status(status, order_out(order))
+
+
+def _check_total(payload: OrderIn) -> None:
+    subtotal = sum((item.unit_price * item.quantity for item in payload.items), Decimal("0"))
+    if subtotal + payload.shipping_cost != payload.total:
+        raise ValidationError(
+            {
+                "total": [
+                    _("O total (%(total)s) não confere com os itens mais o frete (%(sum)s).")
+                    % {"total": payload.total, "sum": subtotal + payload.shipping_cost}
+                ]
+            }
+        )
+
+
+@api.get("/orders/{number}", response={200: OrderOut, **ERRORS}, summary="Status e andamento")
+def get_order(request: HttpRequest, number: str) -> dict[str, Any]:
+    order = _order(number)
+    _done(request, 200, order)
+    return order_out(order)
+
+
+@api.post(
+    "/orders/{number}/status",
+    response={200: OrderOut, **ERRORS},
+    summary="Processa o pedido (altera o status)",
+)
+def process_order(request: HttpRequest, number: str, payload: StatusIn) -> dict[str, Any]:
+    change = order_process(
+        _order(number),
+        to_status=payload.status,
+        by=Actor.integration(request.auth.name),
+        fields=payload.status_fields(),
+        message=payload.message,
+        note=payload.note,
+    )
+    _done(request, 200, change.order)
+    return order_out(change.order)
+
+
+# Last, so it only catches what no route above matched: a JSON 404, not the site's HTML page.
+@api.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", auth=None, include_in_schema=False
+)
+def unknown_path(request: HttpRequest, rest: str) -> None:
+    raise Http404(_("Endereço desconhecido na API: veja /api/v1/docs."))

@@ -1,0 +1,165 @@
+"""What the integration API accepts and returns (the OpenAPI schema is built from these)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from ninja import Field, Schema
+from pydantic import AfterValidator
+
+from orders.models import Order
+from orders.status_fields import ALL_STATUS_FIELDS, DISPATCH_FIELDS
+from orders.statuses import OrderStatus
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL text cannot hold NUL characters; refuse them here, by field.
+    if "\x00" in value:
+        raise ValueError("nul")
+    return value
+
+
+def Text(max_length: int, min_length: int = 0) -> Any:  # noqa: N802 - reads as a type
+    return Annotated[
+        str, Field(min_length=min_length, max_length=max_length), AfterValidator(_no_nul)
+    ]
+
+
+CENTS = Decimal("0.01")
+Money = Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)]
+
+
+class ItemIn(Schema):
+    sku: Text(64) = ""
+    description: Text(200, min_length=1)
+    quantity: int = Field(ge=1, le=100_000)
+    unit_price: Money
+
+
+class ShippingIn(Schema):
+    street: Text(200) = ""
+    number: Text(20) = ""
+    complement: Text(100) = ""
+    district: Text(100) = ""
+    city: Text(100) = ""
+    state: Text(2) = ""
+    postal_code: Text(9) = ""
+
+
+class OrderIn(Schema):
+    customer_name: Text(200, min_length=1)
+    customer_email: Text(254, min_length=3)
+    items: list[ItemIn] = Field(min_length=1, max_length=500)
+    shipping: ShippingIn | None = None
+    shipping_cost: Money = Decimal("0")
+    total: Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)] = Field(
+        description="Soma dos itens mais o frete; precisa conferir com eles."
+    )
+
+
+class StatusIn(Schema):
+    status: OrderStatus
+    invoice_number: Text(20) | None = None
+    nfe_key: Text(60) | None = None
+    carrier: Text(100) | None = None
+    shipping_method: Text(100) | None = None
+    tracking_code: Text(50) | None = None
+    nfe_content: Text(10_000) | None = None
+    nfe_xml: Text(200_000) | None = None
+    reason: Text(1000) | None = None
+    message: Text(2000) = Field("", description="Mensagem ao cliente, vai no e-mail.")
+    note: Text(2000) = Field("", description="Observação interna, só a equipe vê.")
+
+    def status_fields(self) -> dict[str, str]:
+        values = {name: getattr(self, name) for name in ALL_STATUS_FIELDS}
+        return {name: value for name, value in values.items() if value is not None}
+
+
+class ErrorOut(Schema):
+    error: str
+    detail: str
+    fields: dict[str, list[str]] = {}
+
+
+class ItemOut(Schema):
+    sku: str
+    description: str
+    quantity: int
+    unit_price: Decimal
+
+
+class ChangeOut(Schema):
+    from_status: str
+    to_status: str
+    at: datetime
+    actor: str
+    fields: dict[str, Any]
+    message: str
+    is_override: bool
+
+
+class PaymentEventOut(Schema):
+    provider: str
+    kind: str
+    outcome: str
+    needs_attention: bool
+    at: datetime
+
+
+class OrderOut(Schema):
+    number: str
+    status: OrderStatus
+    status_label: str
+    customer_name: str
+    customer_email: str
+    items: list[ItemOut]
+    shipping_cost: Decimal
+    total: Decimal
+    created_at: datetime
+    status_changed_at: datetime | None
+    dispatch: dict[str, str]
+    history: list[ChangeOut]
+    payment_events: list[PaymentEventOut]
+
+
+def order_out(order: Order) -> dict[str, Any]:
+    """An order as the API shows it: status, items, dispatch data and history."""
+    changes = order.status_changes.filter(revoked=False).order_by("created_at", "id")
+    return {
+        "number": order.number,
+        "status": order.status,
+        "status_label": str(order.get_status_display()),
+        "customer_name": order.customer_name,
+        "customer_email": order.customer_email,
+        "items": list(order.items.values("sku", "description", "quantity", "unit_price")),
+        "shipping_cost": Decimal(order.shipping_cost).quantize(CENTS),
+        "total": Decimal(order.total).quantize(CENTS),
+        "created_at": order.created_at,
+        "status_changed_at": order.status_changed_at,
+        "dispatch": {name: getattr(order, name) for name in DISPATCH_FIELDS},
+        # Internal notes stay with staff (design §2); everything else an integrator may see.
+        "history": [
+            {
+                "from_status": change.from_status,
+                "to_status": change.to_status,
+                "at": change.created_at,
+                "actor": change.actor_display,
+                "fields": change.fields,
+                "message": change.message_to_customer,
+                "is_override": change.is_override,
+            }
+            for change in changes
+        ],
+        "payment_events": [
+            {
+                "provider": event.provider,
+                "kind": event.kind,
+                "outcome": event.outcome,
+                "needs_attention": event.needs_attention,
+                "at": event.created_at,
+            }
+            for event in order.payment_events.order_by("created_at", "id")
+        ],
+    }

@@ -1,0 +1,270 @@
+"""The staff panel for orders: the list, the read-only order page and the way into processing.
+
+Orders are never added, edited or deleted here: they come from checkout or the API, and their
+status changes only through "Processar pedido" (processing.py), which calls the one service.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from jetorders.admin_mixins import ViewOnlyAdminMixin
+from orders.actors import Actor
+from orders.formatting import brl
+from orders.models import Order, OrderItem, OrderStatusChange
+from orders.nfe import normalize_nfe_key
+from orders.permissions import can_override, can_process, may_open_processing
+from orders.rules import allowed_next_statuses
+from orders.status_fields import DISPATCH_FIELDS
+from orders.statuses import is_final
+from orders.tracking import tracking_url
+
+from .bulk import BULK_ACTIONS
+from .format import short_datetime, status_badge, two_line_datetime
+from .pagination import CappedCountPaginator
+from .processing import process_order_view
+from .sections import order_page_sections
+from .timeline import final_status_notice, timeline
+
+
+class OrderItemInline(ViewOnlyAdminMixin, admin.TabularInline):
+    model = OrderItem
+    fields = ["sku", "description", "quantity", "unit_price_brl", "line_total_brl"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    @admin.display(description=_("preço unitário"))
+    def unit_price_brl(self, item: OrderItem) -> str:
+        return brl(item.unit_price)
+
+    @admin.display(description=_("subtotal"))
+    def line_total_brl(self, item: OrderItem) -> str:
+        return brl(item.line_total)
+
+    # Items are part of the order: whoever may see the order sees them, nobody edits them.
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("orders.view_order")
+
+
+# The dispatch fields as the order page shows them: two with a display of their own.
+DISPATCH_DISPLAY = [
+    {"tracking_code": "tracking_display", "nfe_xml": "nfe_xml_display"}.get(name, name)
+    for name in DISPATCH_FIELDS
+]
+
+
+@admin.register(Order)
+class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["number_col", "created_col", "customer_col", "total_col", "status_col"]
+    list_display += ["changed_col"]
+    list_display_links = ["number_col"]
+    list_filter = ["status", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["=number", "customer_name", "customer_email", "=tracking_code"]
+    search_fields += ["=invoice_number", "=nfe_key"]
+    search_help_text = _(
+        "Busque por número do pedido, nome ou e-mail do cliente, código de rastreio, "
+        "número da nota fiscal ou Chave NF-e."
+    )
+    list_per_page = 50
+    # Newest first; the changelist adds "-pk" itself to break ties.
+    ordering = ["-created_at"]
+    # No COUNT(*) of the whole table on every page view (R-performance of the hot page).
+    show_full_result_count = False
+    # Facet counts are one COUNT per filter choice on every page view: never on this table.
+    show_facets = admin.ShowFacets.NEVER
+    paginator = CappedCountPaginator
+    actions = BULK_ACTIONS
+    inlines = [OrderItemInline]
+    readonly_fields = [
+        "number",
+        "status_col",
+        "created_at_display",
+        "changed_at_display",
+        "total_col",
+        "customer_name",
+        "customer_email",
+        "address_display",
+        "shipping_cost_col",
+        *DISPATCH_DISPLAY,
+    ]
+
+    class Media:
+        css = {"all": ["orders/admin.css"]}
+
+    def get_fieldsets(self, request: HttpRequest, obj: Order | None = None) -> list:
+        fieldsets = [
+            (
+                _("Pedido"),
+                {
+                    "fields": [
+                        "number",
+                        "status_col",
+                        "created_at_display",
+                        "changed_at_display",
+                        "total_col",
+                    ]
+                },
+            ),
+            (_("Cliente"), {"fields": ["customer_name", "customer_email"]}),
+            (_("Entrega"), {"fields": ["address_display", "shipping_cost_col"]}),
+        ]
+        if obj is not None and (obj.nfe_key or obj.carrier):
+            fieldsets.append((_("Dados do despacho"), {"fields": DISPATCH_DISPLAY}))
+        return fieldsets
+
+    # Orders come from checkout or the API (no add/change/delete here); the status changes
+    # only through "Processar pedido", which calls the service.
+    def has_process_permission(self, request: HttpRequest) -> bool:
+        return can_process(request.user)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        return super().changelist_view(request, {"title": _("Pedidos"), **(extra_context or {})})
+
+    def get_urls(self) -> list:
+        view = self.admin_site.admin_view(self.process_view)
+        # Before the defaults: their "<object_id>/" catch-all would swallow this path.
+        return [
+            path("<path:object_id>/processar/", view, name="orders_order_process"),
+            *super().get_urls(),
+        ]
+
+    def process_view(self, request: HttpRequest, object_id: str):
+        return process_order_view(self, request, object_id)
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # An NF-e key pasted from a DANFE comes in groups of four digits separated by spaces.
+        key = normalize_nfe_key(search_term)
+        if len(key) == 44 and key != search_term.strip():
+            results = queryset.filter(Q(pk__in=results.values("pk")) | Q(nfe_key=key))
+        return results, may_have_duplicates
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict,
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Order | None = None,
+    ):
+        if obj is not None:
+            context.update(self._order_page_context(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _order_page_context(self, request: HttpRequest, order: Order) -> dict:
+        changes = list(order.status_changes.all())
+        used = {change.to_status for change in changes if not change.revoked}
+        allowed = []
+        user = request.user
+        if may_open_processing(user):
+            allowed = allowed_next_statuses(order, Actor.person(user), used)
+        # Store staff who could otherwise process are told why there is no button.
+        final_notice = ""
+        if is_final(order.status) and can_process(user) and not can_override(user):
+            final_notice = final_status_notice(order.status)
+        sections = order_page_sections(order)
+        return {
+            "timeline": timeline(changes),
+            "sections": sections,
+            "section_notices": [
+                context["notice"] for _t, context in sections if "notice" in context
+            ],
+            "process_url": reverse("admin:orders_order_process", args=[order.pk])
+            if allowed
+            else "",
+            "final_notice": final_notice,
+            "is_override": is_final(order.status),
+        }
+
+    @admin.display(description=_("pedido"), ordering="id")
+    def number_col(self, order: Order) -> str:
+        return order.number or "—"
+
+    @admin.display(description=_("data"), ordering="created_at")
+    def created_col(self, order: Order) -> str:
+        return two_line_datetime(order.created_at)
+
+    @admin.display(description=_("cliente"), ordering="customer_name")
+    def customer_col(self, order: Order) -> str:
+        return format_html(
+            '{}<br><span class="jet-muted">{}</span>', order.customer_name, order.customer_email
+        )
+
+    @admin.display(description=_("total"), ordering="total")
+    def total_col(self, order: Order) -> str:
+        return brl(order.total)
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_col(self, order: Order) -> str:
+        return status_badge(order.status, order.get_status_display())
+
+    @admin.display(description=_("última alteração"), ordering="status_changed_at")
+    def changed_col(self, order: Order) -> str:
+        return two_line_datetime(order.status_changed_at)
+
+    @admin.display(description=_("data"))
+    def created_at_display(self, order: Order) -> str:
+        return short_datetime(order.created_at)
+
+    @admin.display(description=_("última alteração"))
+    def changed_at_display(self, order: Order) -> str:
+        return short_datetime(order.status_changed_at)
+
+    @admin.display(description=_("frete"))
+    def shipping_cost_col(self, order: Order) -> str:
+        return brl(order.shipping_cost)
+
+    @admin.display(description=_("endereço de entrega"))
+    def address_display(self, order: Order) -> str:
+        lines = order.shipping_address_lines
+        if not lines:
+            return "—"
+        return format_html("<br>".join(["{}"] * len(lines)), *lines)
+
+    @admin.display(description=_("Código de Rastreio"))
+    def tracking_display(self, order: Order) -> str:
+        url = tracking_url(order.carrier, order.tracking_code)
+        if url:
+            return format_html(
+                '{} <a href="{}" target="_blank" rel="noopener">{}</a>',
+                order.tracking_code,
+                url,
+                _("rastrear na transportadora"),
+            )
+        return order.tracking_code or "—"
+
+    @admin.display(description=_("Código do XML"))
+    def nfe_xml_display(self, order: Order) -> str:
+        if not order.nfe_xml:
+            return "—"
+        return format_html(
+            "<details><summary>{}</summary><pre class='jet-xml'>{}</pre></details>",
+            _("mostrar XML"),
+            order.nfe_xml,
+        )
+
+
+@admin.register(OrderStatusChange)
+class OrderStatusChangeAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """The history is append-only (R14): it can be looked at, never added, edited or deleted."""
+
+    list_display = ["order", "from_status", "to_status", "created_at", "actor_label", "revoked"]
+    list_filter = ["to_status", "is_override", "revoked"]
+    list_select_related = ["order"]
+    show_full_result_count = False
+    paginator = CappedCountPaginator
+
+    def get_model_perms(self, request: HttpRequest) -> dict:
+        # Kept out of the menu: staff read the history on each order's page.
+        return {}

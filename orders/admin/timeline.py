@@ -1,0 +1,97 @@
+"""The order's timeline ("Andamento do pedido") as plain rows for the admin template."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+
+from orders.emails import EMAIL_STATE_LABELS, email_states_for
+from orders.models import OrderStatusChange
+from orders.status_fields import field_label
+from orders.statuses import OrderStatus
+from orders.tracking import tracking_url
+
+# Fields long enough to be folded away unless someone opens them.
+LONG_FIELDS = frozenset({"nfe_xml"})
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    label: str
+    value: str
+    is_long: bool = False
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    status: str
+    status_label: str
+    from_label: str
+    created_at: datetime
+    actor: str
+    fields: list[FieldRow] = field(default_factory=list)
+    message: str = ""
+    note: str = ""
+    is_override: bool = False
+    override_reason: str = ""
+    revoked: bool = False
+    revoked_at: datetime | None = None
+    email_state: str = ""
+
+    @property
+    def email_state_key(self) -> str:
+        """ "sent", "failed"…, for the badge's colour."""
+        return {str(label): key for key, label in EMAIL_STATE_LABELS.items()}.get(
+            self.email_state, ""
+        )
+
+
+def _field_rows(values: dict) -> list[FieldRow]:
+    rows = []
+    for name, value in values.items():
+        if value in ("", None):
+            continue
+        url = None
+        if name == "tracking_code":
+            url = tracking_url(str(values.get("carrier", "")), str(value))
+        rows.append(FieldRow(field_label(name), str(value), name in LONG_FIELDS, url))
+    return rows
+
+
+def _label(status: str) -> str:
+    return str(OrderStatus(status).label) if status in OrderStatus.values else status or "—"
+
+
+def timeline(changes: Iterable[OrderStatusChange]) -> list[TimelineRow]:
+    """Rows oldest first, each with its e-mail's state; a revoked row says when it was revoked."""
+    changes = list(changes)
+    when = {change.pk: change.created_at for change in changes}
+    email_states = email_states_for([change.pk for change in changes])
+    return [
+        TimelineRow(
+            status=change.to_status,
+            status_label=_label(change.to_status),
+            from_label=_label(change.from_status) if change.from_status else "",
+            created_at=change.created_at,
+            actor=change.actor_display,
+            fields=_field_rows(change.fields or {}),
+            message=change.message_to_customer,
+            note=change.internal_note,
+            is_override=change.is_override,
+            override_reason=change.override_reason,
+            revoked=change.revoked,
+            revoked_at=when.get(change.revoked_by_id),
+            email_state=email_states.get(change.pk, ""),
+        )
+        for change in changes
+    ]
+
+
+def final_status_notice(status: str) -> str:
+    return _(
+        "Este pedido está %(s)s, um status final. Somente o suporte da JET pode alterá-lo."
+    ) % {"s": _label(status)}

@@ -1,3 +1,0 @@
-"""Payment-gateway notifications: signature schemes, provider adapters, applying events."""
-
-from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Payment gateways: their signed notifications, the adapters that read them, and the events."""

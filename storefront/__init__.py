@@ -1,0 +1,1 @@
+"""The customer area: accounts, my orders, the order page and the signed status page."""

@@ -1,0 +1,177 @@
+"""The order list: columns, search, filters, order, and a constant number of queries."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from orders.admin import pagination as admin_pagination
+from orders.models import Order
+from orders.statuses import OrderStatus
+from tests.factories import OrderFactory, dispatch_fields, make_nfe_key
+
+LIST_URL = reverse("admin:orders_order_changelist")
+
+
+def bulk_orders(count: int, start: int = 500_000) -> None:
+    """Many orders at once, bypassing the service: only the list's columns matter here."""
+    now = timezone.now()
+    statuses = list(OrderStatus)
+    Order.objects.bulk_create(
+        Order(
+            number=str(start + i),
+            customer_name=f"Cliente {i}",
+            customer_email=f"cliente{i}@exemplo.com.br",
+            status=statuses[i % len(statuses)],
+            total=Decimal("100.00") + i,
+            status_changed_at=now,
+        )
+        for i in range(count)
+    )
+
+
+def numbers_on_page(response) -> list[str]:
+    return [order.number for order in response.context["cl"].result_list]
+
+
+def test_list_shows_number_date_customer_total_badge_and_last_change(client, lojista):
+    order = OrderFactory(status="aprovado", customer_name="Maria da Silva")
+    client.force_login(lojista)
+
+    response = client.get(LIST_URL)
+
+    text = response.content.decode()
+    assert order.number in text
+    assert "Maria da Silva" in text
+    assert order.customer_email in text
+    assert "R$ 218,70" in text
+    assert '<span class="jet-status jet-status--aprovado">Aprovado</span>' in text
+    for header in ["Pedido", "Data", "Cliente", "Total", "Status", "Última alteração"]:
+        assert f">{header}<" in text or f">{header}</a>" in text
+
+
+def test_list_is_newest_first(client, lojista):
+    older = OrderFactory()
+    newer = OrderFactory()
+    Order.objects.filter(pk=older.pk).update(created_at=timezone.now() - timedelta(days=3))
+    client.force_login(lojista)
+
+    response = client.get(LIST_URL)
+
+    assert numbers_on_page(response) == [newer.number, older.number]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("number", None),
+        ("customer_name", "Joaquina"),
+        ("customer_email", "joaquina@exemplo.com.br"),
+        ("tracking_code", "AA123456785BR"),
+        ("invoice_number", "1234"),
+        ("nfe_key", make_nfe_key(1234)),
+    ],
+)
+def test_search_finds_an_order_by(client, lojista, field, value):
+    wanted = OrderFactory(
+        status="despachado",
+        customer_name="Joaquina Pereira",
+        customer_email="joaquina@exemplo.com.br",
+    )
+    OrderFactory(status="aprovado", customer_name="Outro Cliente")
+    client.force_login(lojista)
+    term = value or wanted.number
+
+    response = client.get(LIST_URL, {"q": term})
+
+    assert numbers_on_page(response) == [wanted.number]
+
+
+def test_search_finds_an_nfe_key_pasted_with_spaces(client, lojista):
+    wanted = OrderFactory(status="despachado")
+    OrderFactory()
+    client.force_login(lojista)
+    key = make_nfe_key(1234)
+    spaced = " ".join(key[i : i + 4] for i in range(0, 44, 4))
+
+    response = client.get(LIST_URL, {"q": spaced})
+
+    assert numbers_on_page(response) == [wanted.number]
+
+
+def test_filters_by_status_and_date(client, lojista):
+    approved = OrderFactory(status="aprovado")
+    OrderFactory(status="novo")
+    old = OrderFactory(status="aprovado")
+    Order.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=40))
+    client.force_login(lojista)
+
+    by_status = client.get(LIST_URL, {"status__exact": "aprovado"})
+    today = timezone.localdate()
+    by_date = client.get(
+        LIST_URL,
+        {
+            "status__exact": "aprovado",
+            "created_at__gte": str(today - timedelta(days=7)),
+            "created_at__lt": str(today + timedelta(days=1)),
+        },
+    )
+
+    assert set(numbers_on_page(by_status)) == {approved.number, old.number}
+    assert numbers_on_page(by_date) == [approved.number]
+    text = by_status.content.decode()
+    assert "Por status" in text
+    assert "Por criado em" in text
+    assert "Últimos 7 dias" in text
+
+
+def test_the_status_cannot_be_changed_from_the_list(client, lojista):
+    order = OrderFactory()
+    client.force_login(lojista)
+
+    response = client.get(LIST_URL)
+
+    assert 'name="form-0-status"' not in response.content.decode()
+    assert order.status == OrderStatus.NOVO
+
+
+@pytest.mark.parametrize("size", [10, 1000])
+def test_list_queries_stay_constant_from_10_to_1000_orders(
+    client, lojista, django_assert_max_num_queries, size
+):
+    OrderFactory(status="despachado", items=None)
+    bulk_orders(size)
+    client.force_login(lojista)
+    # session, user, 2 permission lookups, the capped count and the page: 6, at any size
+
+    with django_assert_max_num_queries(6):
+        response = client.get(LIST_URL)
+    with django_assert_max_num_queries(6):
+        client.get(LIST_URL, {"q": "Cliente", "status__exact": "novo"})
+
+    assert len(response.context["cl"].result_list) == min(size + 1, 50)
+
+
+def test_a_huge_list_is_not_counted_in_full(client, lojista, monkeypatch):
+    monkeypatch.setattr(admin_pagination.CappedCountPaginator, "count_cap", 20)
+    bulk_orders(30)
+    client.force_login(lojista)
+
+    response = client.get(LIST_URL)
+
+    assert "Mais de 20 pedidos: use a busca ou os filtros" in response.content.decode()
+    assert response.context["cl"].paginator.count == 21
+
+
+def test_search_of_a_dispatched_order_shows_it_once(client, lojista):
+    wanted = OrderFactory(status="despachado")
+    Order.objects.filter(pk=wanted.pk).update(**dispatch_fields(1234))
+    client.force_login(lojista)
+
+    response = client.get(LIST_URL, {"q": wanted.number})
+
+    assert numbers_on_page(response) == [wanted.number]
