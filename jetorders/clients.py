@@ -15,7 +15,7 @@ from django.http import HttpRequest
 
 
 def client_ip(request: HttpRequest) -> str:
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    remote = request.META.get("REMOTE_ADDR", "")
     hops = settings.NUM_PROXIES
     if hops <= 0:
         return remote
