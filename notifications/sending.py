@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import logging
-import os
 import random
-import signal
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
+from enum import StrEnum
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -25,9 +23,19 @@ from .rendering import render_email
 logger = logging.getLogger(__name__)
 
 
+class SendOutcome(StrEnum):
+    SENT = "sent"
+    RETRY = "retry"
+    DEAD = "dead"
+    # Another run holds the row: look again when its lease ends.
+    BUSY = "busy"
+    # Nothing to do: already sent, or not due.
+    SKIPPED = "skipped"
+
+
 @dataclass(frozen=True)
 class Result:
-    status: str
+    status: SendOutcome
     # Seconds after which the task should look at the row again, when it should.
     retry_in: float | None = None
 
@@ -65,8 +73,8 @@ def _not_claimed(outbox_id: int, now) -> Result:
     row = EmailOutbox.objects.filter(pk=outbox_id).first()
     if row and row.status == OutboxStatus.SENDING and row.lease_until:
         # Another run holds it (or held it and died): look again when its lease ends.
-        return Result("busy", (row.lease_until - now).total_seconds() + 1)
-    return Result("skipped")
+        return Result(SendOutcome.BUSY, (row.lease_until - now).total_seconds() + 1)
+    return Result(SendOutcome.SKIPPED)
 
 
 def claim_batch(size: int, token: str) -> list[EmailOutbox]:
@@ -82,11 +90,10 @@ def claim_batch(size: int, token: str) -> list[EmailOutbox]:
 def send_claimed(row: EmailOutbox) -> Result:
     if row.attempts > settings.NOTIFICATIONS_MAX_ATTEMPTS:
         _record(row, AttemptOutcome.GAVE_UP, "Tentativas esgotadas (o envio nunca terminou).")
-        return Result("dead")
+        return Result(SendOutcome.DEAD)
     started, clock = timezone.now(), time.monotonic()
     try:
         message = build_message(row)
-        _test_pause(row)
         message.send()
     except Exception as error:
         return _failed(row, error, started, clock)
@@ -97,7 +104,7 @@ def send_claimed(row: EmailOutbox) -> Result:
         message_id = ",".join(sorted(str(part) for part in message_id))
     message_id = "" if message_id is None else str(message_id)
     _record(row, AttemptOutcome.SENT, message_id, started, clock, subject=message.subject)
-    return Result("sent")
+    return Result(SendOutcome.SENT)
 
 
 def build_message(row: EmailOutbox) -> EmailMultiAlternatives:
@@ -120,13 +127,13 @@ def _failed(row: EmailOutbox, error: Exception, started, clock) -> Result:
     text = describe(error)
     if is_permanent(error):
         _record(row, AttemptOutcome.PERMANENT, text, started, clock)
-        return Result("dead")
+        return Result(SendOutcome.DEAD)
     if row.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
         _record(row, AttemptOutcome.GAVE_UP, text, started, clock)
-        return Result("dead")
+        return Result(SendOutcome.DEAD)
     delay = retry_delay(row.attempts)
     _record(row, AttemptOutcome.TRANSIENT, text, started, clock, retry_in=delay)
-    return Result("retry", delay)
+    return Result(SendOutcome.RETRY, delay)
 
 
 def retry_delay(attempts: int) -> float:
@@ -163,15 +170,3 @@ def _record(row, outcome, response, started=None, clock=None, *, subject="", ret
             outcome=outcome,
             response=response[:2000],
         )
-
-
-def _test_pause(row: EmailOutbox) -> None:
-    # Test-only hooks: let the fault-injection suite kill a worker in the middle of a send.
-    marker = os.environ.get("NOTIFICATIONS_TEST_MARKER_DIR")
-    if marker:
-        Path(marker, f"sending-{row.pk}-{row.attempts}").write_text(str(os.getpid()))
-    if os.environ.get("NOTIFICATIONS_TEST_CRASH_BEFORE_SEND"):
-        os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's OOM killer would
-    seconds = os.environ.get("NOTIFICATIONS_TEST_PAUSE_BEFORE_SEND")
-    if seconds:
-        time.sleep(float(seconds))

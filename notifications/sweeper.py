@@ -7,7 +7,7 @@ import uuid
 
 from django.conf import settings
 
-from .sending import claim_batch, send_claimed
+from .sending import SendOutcome, claim_batch, send_claimed
 
 MAX_BATCHES = 50
 
@@ -29,7 +29,7 @@ def sweep(
         rows = claim_batch(size, token=f"sweeper-{uuid.uuid4().hex}")
         if not rows:
             break
-        sent += sum(send_claimed(row).status == "sent" for row in rows)
+        sent += sum(send_claimed(row).status == SendOutcome.SENT for row in rows)
         if max_seconds is not None and time.monotonic() - started >= max_seconds:
             break
     return sent

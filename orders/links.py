@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core import signing
+from django.urls import reverse
 
 from .models import Order
 
@@ -27,7 +28,7 @@ def order_from_status_token(token: str) -> Order | None:
 
 
 def order_status_path(order: Order) -> str:
-    return f"/pedido/{order_status_token(order)}/"
+    return reverse("order_status_page", args=[order_status_token(order)])
 
 
 def order_status_url(order: Order) -> str:

@@ -22,12 +22,6 @@ NOT_FINAL = [status for status in OrderStatus if status not in FINAL_STATUSES]
 
 
 class OrderQuerySet(models.QuerySet):
-    def awaiting_dispatch(self) -> OrderQuerySet:
-        return self.filter(status__in=[OrderStatus.APROVADO, OrderStatus.EM_PRODUCAO])
-
-    def open(self) -> OrderQuerySet:
-        return self.exclude(status__in=FINAL_STATUSES)
-
     def visible_to_customer(self, user: Any) -> OrderQuerySet:
         """The orders a signed-in customer may see: linked to the account, or placed with one
         of the account's verified e-mail addresses."""
@@ -166,7 +160,8 @@ class Order(fsm.ConcurrentTransitionMixin, models.Model):
     @fsm.transition(
         field=status, source=NOT_FINAL, target=OrderStatus.CANCELADO, permission=PROCESS
     )
-    def cancel(self, **cancel_fields: Any) -> None:
+    def cancel(self) -> None:
+        # The reason is a field of the change (its history row), not of the order.
         pass
 
     @fsm.transition(

@@ -73,7 +73,7 @@ def _permissions(names: list[str]) -> list[Any]:
     return [p for p in found if (p.content_type.app_label, p.codename) in wanted]
 
 
-def ensure_role_groups(**kwargs: Any) -> None:
+def ensure_role_groups() -> None:
     """Create the role groups with their permissions; safe to run any number of times."""
     from django.contrib.auth.models import Group
 

@@ -56,8 +56,11 @@ def order_process(
         from_status = locked.status
         if is_override:
             locked.override_status(to_status, **cleaned)
+        elif to_status == OrderStatus.DESPACHADO:
+            # The only transition whose fields are kept on the order (staff search them).
+            locked.dispatch(**cleaned)
         else:
-            getattr(locked, transition_name)(**cleaned)
+            getattr(locked, transition_name)()
         locked.status_changed_at = timezone.now()
         _save_status(locked)
         change = _record_change(

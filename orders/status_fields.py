@@ -143,17 +143,12 @@ STATUS_FIELD_FORMS: dict[str, type[forms.Form]] = {
 }
 
 
-def status_fields_form(to_status: str, data: dict[str, Any] | None = None, **kwargs: Any):
-    """The form of a status's fields, or None when the status carries none."""
-    form_class = STATUS_FIELD_FORMS.get(to_status)
-    return form_class(data, **kwargs) if form_class else None
-
-
 def clean_status_fields(to_status: str, data: dict[str, Any] | None) -> dict[str, Any]:
     """Validated fields of a status, without empty values; ValidationError names each field."""
-    form = status_fields_form(to_status, data or {})
-    if form is None:
+    form_class = STATUS_FIELD_FORMS.get(to_status)
+    if form_class is None:
         return {}
+    form = form_class(data or {})
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
     return {name: value for name, value in form.cleaned_data.items() if value not in ("", None)}

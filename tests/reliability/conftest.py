@@ -102,7 +102,8 @@ class Worker:
             "CELERY_BROKER_URL": broker_url(),
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "CELERY_TASK_DEFAULT_QUEUE": queue,
-            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            # The file backend, plus the pause and crash hooks the fault tests ask for.
+            "EMAIL_BACKEND": "tests.reliability.fault_injection.FaultInjectingBackend",
             "EMAIL_FILE_PATH": str(self.mail_dir),
             "NOTIFICATIONS_TEST_MARKER_DIR": str(self.marker_dir),
             **extra_env,
