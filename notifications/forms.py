@@ -1,4 +1,5 @@
-"""The store's e-mail editor: each part is checked on save, never at send time (R24)."""
+"""The store's e-mail editor: each part is checked on save, never at send time
+(docs/reliability.md, R24)."""
 
 from __future__ import annotations
 

@@ -44,7 +44,8 @@ class EmailOutbox(models.Model):
     template = models.CharField(_("modelo"), max_length=100)
     to_email = models.EmailField(_("destinatário"))
     context = models.JSONField(_("dados do e-mail"), default=dict)
-    # Written by the caller, unique: the same request can never be queued twice (R1).
+    # Written by the caller, unique: the same request can never be queued twice
+    # (docs/reliability.md, R1).
     dedupe_key = models.CharField(_("chave de deduplicação"), max_length=200, unique=True)
     status = models.CharField(
         _("situação"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING

@@ -1,4 +1,5 @@
-"""Queue an e-mail: a row in the caller's transaction, handed to Celery after commit (R1, R2)."""
+"""Queue an e-mail: a row in the caller's transaction, handed to Celery after commit
+(docs/reliability.md, R1, R2)."""
 
 from __future__ import annotations
 
@@ -41,7 +42,8 @@ def queue_email(*, template: str, to: str, context: dict[str, Any], dedupe_key: 
 
 # A kick waits this long at most on the broker. A Redis that is down refuses at once, but one
 # that is paused or half-dead would hold the staff member's request for as long as it hangs
-# (celery/celery#4296); the sweeper sends whatever a failed kick left pending (R3).
+# (celery/celery#4296); the sweeper sends whatever a failed kick left pending
+# (docs/reliability.md, R3).
 KICK_TRANSPORT_OPTIONS = {"socket_timeout": 1.0, "socket_connect_timeout": 1.0, "max_retries": 0}
 
 

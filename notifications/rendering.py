@@ -79,6 +79,6 @@ def render_sources(
 
 
 def one_line(subject: str) -> str:
-    """A subject is one line (no header injection) and not too long (R25)."""
+    """A subject is one line (no header injection) and not too long (docs/reliability.md, R25)."""
     flat = " ".join(subject.split())
     return flat[:SUBJECT_MAX_LENGTH]

@@ -1,4 +1,4 @@
-"""Checks a store-edited template before it is saved or rendered (R24).
+"""Checks a store-edited template before it is saved or rendered (docs/reliability.md, R24).
 
 Django's template language "isn't safe against untrusted template authors", so an edited
 e-mail may use only an allow-list of tags and filters and only the variables its e-mail

@@ -1,4 +1,5 @@
-"""Send one outbox row: claim it atomically, render, send, record the attempt (R5, R7, R8)."""
+"""Send one outbox row: claim it atomically, render, send, record the attempt
+(docs/reliability.md, R5, R7, R8)."""
 
 from __future__ import annotations
 
@@ -48,7 +49,8 @@ def _claimable(now) -> Q:
 
 def _claim_update(now, task_id: str) -> dict:
     # The attempt is counted when the row is claimed, before the provider is called, so a
-    # worker that dies mid-send on every try still ends DEAD after MAX_ATTEMPTS (R5).
+    # worker that dies mid-send on every try still ends DEAD after MAX_ATTEMPTS
+    # (docs/reliability.md, R5).
     return {
         "status": OutboxStatus.SENDING,
         "lease_until": now + timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS),
@@ -78,7 +80,8 @@ def _not_claimed(outbox_id: int, now) -> Result:
 
 
 def claim_batch(size: int, token: str) -> list[EmailOutbox]:
-    """Claim up to `size` due rows for a sweeper; concurrent sweepers get disjoint rows (R4)."""
+    """Claim up to `size` due rows for a sweeper; concurrent sweepers get disjoint rows
+    (docs/reliability.md, R4)."""
     now = timezone.now()
     with transaction.atomic():
         due = EmailOutbox.objects.due(now).select_for_update(skip_locked=True)
@@ -137,7 +140,8 @@ def _failed(row: EmailOutbox, error: Exception, started, clock) -> Result:
 
 
 def retry_delay(attempts: int) -> float:
-    """Exponential backoff with jitter, capped below the broker's visibility timeout (R6, R8)."""
+    """Exponential backoff with jitter, capped below the broker's visibility timeout
+    (docs/reliability.md, R6, R8)."""
     cap = settings.NOTIFICATIONS_RETRY_MAX_SECONDS
     base = min(settings.NOTIFICATIONS_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), cap)
     return min(base * random.uniform(0.8, 1.2), cap)  # noqa: S311 - jitter, not security

@@ -1,4 +1,5 @@
-"""Sends what the after-commit kicks missed: broker down, worker lost, retries now due (R4)."""
+"""Sends what the after-commit kicks missed: broker down, worker lost, retries now due
+(docs/reliability.md, R4)."""
 
 from __future__ import annotations
 

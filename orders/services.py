@@ -111,7 +111,7 @@ def _save_status(order: Order) -> None:
             ]
         )
     except fsm.ConcurrentTransition as error:
-        # Second line of defence behind the row lock (R11).
+        # Second line of defence behind the row lock (docs/reliability.md, R11).
         raise OrderProcessingError(
             RefusalCode.NOT_ALLOWED,
             _("O pedido foi alterado por outra pessoa. Recarregue a página e tente de novo."),

@@ -2,9 +2,10 @@
 
 The event row is inserted first, inside the same transaction as its effect, with the order
 row locked before it (docs/reliability.md, R10's lock order). A repeated event id hits the
-unique constraint and changes nothing (R16); an event that no longer applies is recorded with
-that outcome (R17). Which event moves an order, and when, is the order domain's rule
-(orders.rules.payment_target): this module only records and applies.
+unique constraint and changes nothing (docs/reliability.md, R16); an event that no longer
+applies is recorded with that outcome (docs/reliability.md, R17). Which event moves an order,
+and when, is the order domain's rule (orders.rules.payment_target): this module only records
+and applies.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 The notification body is not signed, so nothing in it is trusted: the signed `data.id` (from
 the query string) names the payment, and the status and order come from
-GET /v1/payments/{id}, which also makes late or reordered notifications harmless (R17).
+GET /v1/payments/{id}, which also makes late or reordered notifications harmless
+(docs/reliability.md, R17).
 https://www.mercadopago.com.br/developers/pt/docs/your-integrations/notifications/webhooks
 """
 

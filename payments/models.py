@@ -55,7 +55,8 @@ class PaymentEvent(models.Model):
         verbose_name_plural = _("eventos de pagamento")
         ordering = ["-created_at", "-id"]
         constraints = [
-            # A gateway repeats notifications; the second copy must find the first (R16).
+            # A gateway repeats notifications; the second copy must find the first
+            # (docs/reliability.md, R16).
             models.UniqueConstraint(fields=["provider", "event_id"], name="uniq_payment_event"),
         ]
         indexes = [

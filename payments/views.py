@@ -201,7 +201,8 @@ def _json_object(body: bytes) -> dict:
 
 
 def _fetch(payment_id: str) -> mercadopago.Payment:
-    # Outside any transaction: no row is locked while we wait on the network (R10).
+    # Outside any transaction: no row is locked while we wait on the network
+    # (docs/reliability.md, R10).
     try:
         return mercadopago.fetch_payment(payment_id)
     except mercadopago.PaymentNotFound as error:

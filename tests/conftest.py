@@ -28,7 +28,8 @@ def _fast_password_hashing(settings) -> None:
 def _celery_in_process():
     """Ordinary tests run tasks in-process after commit, even when CI sets a real broker.
 
-    The fault-injection suite (tests/reliability) opts out and uses the real broker (R29).
+    The fault-injection suite (tests/reliability) opts out and uses the real broker
+    (docs/reliability.md, R29).
     """
     from jetorders.celery import app
 

@@ -257,7 +257,8 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(OrderStatusChange)
 class OrderStatusChangeAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
-    """The history is append-only (R14): it can be looked at, never added, edited or deleted."""
+    """The history is append-only (docs/reliability.md, R14): it can be looked at, never
+    added, edited or deleted."""
 
     list_display = ["order", "from_status", "to_status", "created_at", "actor_label", "revoked"]
     list_filter = ["to_status", "is_override", "revoked"]

@@ -1,4 +1,5 @@
-"""The Celery and e-mail settings the no-loss promise depends on (R5, R6, R29)."""
+"""The Celery and e-mail settings the no-loss promise depends on
+(docs/reliability.md, R5, R6, R29)."""
 
 from __future__ import annotations
 
@@ -59,8 +60,8 @@ def test_tests_never_reach_a_real_email_provider():
 
 
 def test_the_service_never_publishes_tasks_inside_its_transaction():
-    # R2: the e-mail is a row in the transaction; only notifications/outbox.py kicks Celery,
-    # after commit.
+    # docs/reliability.md, R2: the e-mail is a row in the transaction; only
+    # notifications/outbox.py kicks Celery, after commit.
     source = (Path(settings.BASE_DIR) / "orders" / "services.py").read_text()
     assert ".delay(" not in source
     assert ".apply_async(" not in source

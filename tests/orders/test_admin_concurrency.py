@@ -1,4 +1,5 @@
-"""Two staff members submitting forms opened on the same order at once (R10, R11)."""
+"""Two staff members submitting forms opened on the same order at once
+(docs/reliability.md, R10, R11)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Who may process (R22): every route into processing × every role; denials change nothing."""
+"""Who may process (docs/reliability.md, R22): every route into processing × every role;
+denials change nothing."""
 
 from __future__ import annotations
 

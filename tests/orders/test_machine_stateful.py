@@ -1,4 +1,5 @@
-"""Random sequences of changes and overrides by random roles keep the order rules (R27)."""
+"""Random sequences of changes and overrides by random roles keep the order rules
+(docs/reliability.md, R27)."""
 
 from __future__ import annotations
 

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def provider_test_backend(settings):
-    # Anymail's test backend gives each message a provider id, as a real ESP does (R29).
+    # Anymail's test backend gives each message a provider id, as a real ESP does
+    # (docs/reliability.md, R29).
     settings.EMAIL_BACKEND = "tests.reliability.provider.ScriptedProviderBackend"
 
 

@@ -1,4 +1,4 @@
-"""POST /webhooks/pagamentos/: our signed format (design §5), R15–R19."""
+"""POST /webhooks/pagamentos/: our signed format (design §5), docs/reliability.md, R15–R19."""
 
 from __future__ import annotations
 

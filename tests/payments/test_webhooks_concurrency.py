@@ -1,4 +1,5 @@
-"""The same notification delivered at once by several gateway retries (R16), on PostgreSQL."""
+"""The same notification delivered at once by several gateway retries
+(docs/reliability.md, R16), on PostgreSQL."""
 
 from __future__ import annotations
 

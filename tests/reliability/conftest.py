@@ -1,7 +1,8 @@
 """Fault injection on the real parts: Redis, PostgreSQL and `celery -A jetorders worker`.
 
-These tests opt out of the in-process tasks every other test uses (R29: eager mode hides
-broker faults). Locally they use Redis db 14 unless CELERY_BROKER_URL says otherwise.
+These tests opt out of the in-process tasks every other test uses (docs/reliability.md, R29:
+eager mode hides broker faults). Locally they use Redis db 14 unless CELERY_BROKER_URL says
+otherwise.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""R28 load: staff sessions processing orders at random while gateways replay approvals.
+"""R28 load (docs/reliability.md): staff sessions processing orders at random while
+gateways replay approvals.
 
 Eight staff members click "Processar pedido" on random orders (often from stale screens)
 while the gateway sends each order's approval and review events three times, out of order.

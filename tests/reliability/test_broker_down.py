@@ -1,4 +1,5 @@
-"""R1/R3: a dead broker never blocks or fails a status change, and its e-mail still goes out."""
+"""R1/R3 (docs/reliability.md): a dead broker never blocks or fails a status change, and its
+e-mail still goes out."""
 
 from __future__ import annotations
 
@@ -62,7 +63,7 @@ def test_a_failure_after_the_history_row_leaves_no_rows_at_all(monkeypatch):
     def crash_while_queueing(change) -> None:
         raise RuntimeError("o processo caiu depois de gravar o histórico")
 
-    # Fault injection: the step right after the history insert blows up (R1).
+    # Fault injection: the step right after the history insert blows up (docs/reliability.md, R1).
     monkeypatch.setattr("orders.services.queue_status_email", crash_while_queueing)
     with pytest.raises(RuntimeError):
         order_process(order, to_status="em_producao", by=Actor.system())

@@ -1,4 +1,5 @@
-"""R5/R7: a worker killed mid-send, or a task delivered twice, still means one e-mail."""
+"""R5/R7 (docs/reliability.md): a worker killed mid-send, or a task delivered twice, still
+means one e-mail."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Login throttling on the customer and admin logins (django-axes, reliability R23)."""
+"""Login throttling on the customer and admin logins (django-axes, docs/reliability.md, R23)."""
 
 from __future__ import annotations
 

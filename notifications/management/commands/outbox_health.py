@@ -1,4 +1,5 @@
-"""Exit non-zero when e-mails are stuck or failed, naming the oldest one (R9)."""
+"""Exit non-zero when e-mails are stuck or failed, naming the oldest one
+(docs/reliability.md, R9)."""
 
 from __future__ import annotations
 
