@@ -236,7 +236,7 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=60)
 CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 10, CELERY_TASK_TIME_LIMIT * 0.8)
 CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = 10.0
 # Redis redelivers a task not acknowledged within the visibility timeout, so it must exceed
-# every countdown and run time (config test: tests/test_notifications_config.py).
+# every countdown and run time (config test: tests/notifications/test_config.py).
 # https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html#caveats
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 # A dead broker must not hang the staff member's request: give up publishing fast and let

@@ -16,7 +16,8 @@ from .models import EmailTemplate
 from .safety import ENGINE, TEXT_ENGINE, template_problems
 
 SUBJECT_MAX_LENGTH = 200
-# Default files: templates/emails/<name>_subject.txt, <name>_body.txt, <name>_body.html.
+# Default files, in the sending app's templates/: emails/<name>_subject.txt, <name>_body.txt,
+# <name>_body.html.
 PARTS = {"subject": "subject.txt", "body_text": "body.txt", "body_html": "body.html"}
 
 
