@@ -1,122 +1,102 @@
-"""`make bench`: throughput and latency of the hot paths, printed as a table.
+"""`make bench`: the hot paths against their ceilings, printed as one table and written as JSON.
 
-Runs against a throwaway database of the configured engine (SQLite by default, PostgreSQL
-when DATABASE_URL says so). Timings on a shared 2-core machine are noisy: read the ratios
-(per-order cost at 10 vs 1,000 orders), not the absolute numbers.
+Runs against a throwaway database on the configured PostgreSQL (DATABASE_URL) and Redis
+(CELERY_BROKER_URL); `make bench` points both at the local servers. Each row is the median of
+several runs with min and max; a row with a ceiling prints the ratio to it. Timings on a
+shared 2-core machine are noisy: read the ratios, measured in the same run. The targets and
+what explains each figure: docs/performance.md.
+
+    python -m benchmarks [--tiny] [--size N] [--pages 100000 1000000] [--runs 3] [--json F]
 """
 
 from __future__ import annotations
 
+import argparse
 import os
-import statistics
 import sys
-import time
-from collections.abc import Callable
+from pathlib import Path
 
 import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jetorders.settings")
-os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+# Kicks from the processing rows go to a queue of their own, emptied at the end.
+os.environ.setdefault("CELERY_TASK_DEFAULT_QUEUE", "bench")
 django.setup()
 
-from django.db import connection, reset_queries  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-Row = tuple[str, str, str]
+from benchmarks.table import Row, print_table, write_json  # noqa: E402
+
+SECTIONS = ["processing", "pipeline", "gateway", "pages"]
 
 
-def timed(fn: Callable[[], object], repeat: int = 5) -> float:
-    """Median seconds of `repeat` runs."""
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--size", type=int, default=300, help="changes per processing run")
+    parser.add_argument("--emails", type=int, default=300, help="e-mails per pipeline run")
+    parser.add_argument("--burst", type=int, default=300, help="calls per gateway/API run")
+    parser.add_argument(
+        "--pages", type=int, nargs="*", default=[100_000, 1_000_000], help="table sizes"
+    )
+    parser.add_argument("--runs", type=int, default=3, help="runs per row (median, min, max)")
+    parser.add_argument("--only", choices=SECTIONS, nargs="*", default=SECTIONS)
+    parser.add_argument("--json", type=Path, default=Path("benchmarks/last-run.json"))
+    parser.add_argument("--tiny", action="store_true", help="a few operations each (CI)")
+    args = parser.parse_args(argv)
+    if args.tiny:
+        args.size, args.emails, args.burst, args.pages, args.runs = 20, 20, 20, [200, 400], 1
+    return args
 
 
-def count_queries(fn: Callable[[], object]) -> int:
-    from django.test.utils import CaptureQueriesContext
+def run(args: argparse.Namespace) -> list[Row]:
+    rows: list[Row] = []
+    if "processing" in args.only:
+        from benchmarks.processing import bench_processing
 
-    with CaptureQueriesContext(connection) as captured:
-        fn()
-    return len(captured)
+        bench_processing(rows, args.size, args.runs)
+    if "pipeline" in args.only:
+        from benchmarks.pipeline import bench_pipeline
 
+        bench_pipeline(rows, args.emails, args.runs)
+    if "gateway" in args.only:
+        from benchmarks.gateway import bench_gateway
 
-def bench_services(rows: list[Row]) -> None:
-    from benchmarks.data import make_orders, walk_to_concluido
+        bench_gateway(rows, args.burst, args.runs)
+    if "pages" in args.only:
+        from benchmarks.pages import bench_pages
 
-    n = 100
-    start = time.perf_counter()
-    orders = make_orders(n)
-    elapsed = time.perf_counter() - start
-    rows.append(("order_create", f"{n / elapsed:,.0f}", "pedidos/s"))
-
-    start = time.perf_counter()
-    changes = walk_to_concluido(orders)
-    elapsed = time.perf_counter() - start
-    rows.append(("order_process (com e-mail)", f"{changes / elapsed:,.0f}", "alterações/s"))
-    rows.append(("order_process, latência média", f"{elapsed / changes * 1000:.1f}", "ms"))
+        bench_pages(rows, args.pages, args.runs)
+    return rows
 
 
-def bench_pages(rows: list[Row]) -> None:
-    from django.test import Client
-
-    from benchmarks.data import bulk_orders, staff_client_user
-
-    client = Client()
-    client.force_login(staff_client_user())
-    results = {}
-    for size in (10, 1000):
-        bulk_orders(size)
-        from orders.models import Order
-
-        order = Order.objects.order_by("-id").first()
-        pages = {
-            "lista de pedidos (admin)": "/admin/orders/order/",
-            "página do pedido (admin)": f"/admin/orders/order/{order.pk}/change/",
-        }
-        for name, url in pages.items():
-            response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code)
-            results[(name, size)] = (
-                timed(lambda url=url: client.get(url)),
-                count_queries(lambda url=url: client.get(url)),
-            )
-    for name in ("lista de pedidos (admin)", "página do pedido (admin)"):
-        (t10, q10), (t1000, q1000) = results[(name, 10)], results[(name, 1000)]
-        rows.append((f"{name}, 10 pedidos", f"{t10 * 1000:.1f}", f"ms, {q10} consultas"))
-        rows.append((f"{name}, 1.000 pedidos", f"{t1000 * 1000:.1f}", f"ms, {q1000} consultas"))
-        rows.append((f"{name}, razão 1.000/10", f"{t1000 / t10:.2f}", "×"))
-
-
-def print_table(rows: list[Row]) -> None:
-    width = max(len(r[0]) for r in rows)
-    value_width = max(len(r[1]) for r in rows)
-    lines = [
-        f"\nBanco: {connection.vendor}\n",
-        f"{'medida'.ljust(width)}  {'valor'.rjust(value_width)}  unidade",
-        f"{'-' * width}  {'-' * value_width}  -------",
-    ]
-    lines += [f"{n.ljust(width)}  {v.rjust(value_width)}  {u}" for n, v, u in rows]
-    sys.stdout.write("\n".join(lines) + "\n")
-
-
-def main() -> int:
+def main(argv: list[str]) -> int:
+    args = parse(argv)
+    if connection.vendor != "postgresql":
+        sys.stderr.write("make bench needs PostgreSQL: set DATABASE_URL=postgres://…\n")
+        return 2
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    rows: list[Row] = []
     try:
-        reset_queries()
-        bench_services(rows)
-        bench_pages(rows)
+        rows = run(args)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
-    print_table(rows)
+        from jetorders.celery import app
+
+        with app.connection_for_write() as conn:
+            conn.default_channel.queue_purge(settings.CELERY_TASK_DEFAULT_QUEUE)
+    header = (
+        f"JET Pedidos — make bench ({connection.vendor}, {os.cpu_count()} núcleos, "
+        f"{args.runs} execuções por linha; razão = medido / teto da mesma execução)"
+    )
+    print_table(rows, header)
+    write_json(rows, args.json, {"args": {k: str(v) for k, v in vars(args).items()}})
+    sys.stdout.write(f"\nJSON: {args.json}\n")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -15,9 +15,24 @@ from orders.services import order_create, order_process
 from orders.statuses import OrderStatus
 
 ITEMS = [{"description": "Camiseta", "quantity": 2, "unit_price": Decimal("59.90")}]
+ITEM_TOTAL = Decimal("119.80")
 
 
 def make_orders(count: int) -> list[Order]:
+    """`count` new orders in NOVO, each with an item and its first history row, in bulk."""
+    orders = Order.objects.bulk_create(
+        Order(customer_name="Cliente", customer_email=f"c{i}@exemplo.com.br", total=ITEM_TOTAL)
+        for i in range(count)
+    )
+    OrderItem.objects.bulk_create(OrderItem(order=o, **ITEMS[0]) for o in orders)
+    OrderStatusChange.objects.bulk_create(
+        OrderStatusChange(order=o, to_status=OrderStatus.NOVO, actor_kind="system") for o in orders
+    )
+    return list(Order.objects.filter(pk__in=[o.pk for o in orders]).order_by("pk"))
+
+
+def create_orders(count: int) -> list[Order]:
+    """`count` orders through order_create, as checkout and the API make them."""
     return [
         order_create(customer_name="Cliente", customer_email=f"c{i}@exemplo.com.br", items=ITEMS)
         for i in range(count)

@@ -6,6 +6,7 @@ strings, numbers and small dicts: store-edited templates must not reach model in
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -105,20 +106,32 @@ def status_email_context(order: Order, change: OrderStatusChange | None) -> dict
         "status_descricao": str(CUSTOMER_DESCRIPTIONS[status]),
         "data": when.strftime("%d/%m/%Y %H:%M"),
         "mensagem": change.message_to_customer if change else "",
-        "itens": [
-            {
-                "descricao": item.description,
-                "quantidade": item.quantity,
-                "preco_unitario": brl(item.unit_price),
-                "total": brl(item.line_total),
-            }
-            for item in order.items.all()
-        ],
+        "itens": items_context(order),
         "frete": brl(order.shipping_cost),
         "total": brl(order.total),
         "link_pedido": order_status_url(order),
     }
     return context | _status_fields(status, order, change.fields if change else {})
+
+
+def items_context(order: Order) -> list[dict[str, Any]]:
+    """The order's items for an e-mail, from `items_for_email` when the lock query brought
+    them (orders.models.OrderQuerySet.locked_for_change), else from the database."""
+    rows = getattr(order, "items_for_email", None)
+    if rows is None:
+        rows = order.items.values("id", "description", "quantity", "unit_price")
+    context = []
+    for row in sorted(rows, key=lambda row: row["id"]):
+        price = Decimal(str(row["unit_price"]))
+        context.append(
+            {
+                "descricao": row["description"],
+                "quantidade": row["quantity"],
+                "preco_unitario": brl(price),
+                "total": brl(price * row["quantity"]),
+            }
+        )
+    return context
 
 
 def _status_fields(status: str, order: Order, fields: dict[str, Any]) -> dict[str, Any]:

@@ -55,8 +55,15 @@ def check_not_stale(order: Order, expected_status: str | None) -> None:
         )
 
 
-def check_change(order: Order, to_status: str, actor: Actor, used_statuses: Collection[str]) -> str:
-    """The name of the transition that moves `order` to `to_status`, or OrderProcessingError."""
+def check_change(
+    order: Order, to_status: str, actor: Actor, used: Collection[str] | None = None
+) -> str:
+    """The name of the transition that moves `order` to `to_status`, or OrderProcessingError.
+
+    `used` (the statuses the order has used) is read from the history only when a change is
+    refused and the reason depends on it: the transitions only move forward, so an allowed
+    one never reaches a used status, and the unique index on the history guards it anyway.
+    """
     if to_status not in OrderStatus.values:
         raise OrderProcessingError(
             RefusalCode.NOT_ALLOWED, _("Status desconhecido: “%(s)s”.") % {"s": to_status}
@@ -79,14 +86,10 @@ def check_change(order: Order, to_status: str, actor: Actor, used_statuses: Coll
                 % {"s": _label(current)},
             )
         return OVERRIDE_TRANSITION
-    if to_status in used_statuses:
-        raise OrderProcessingError(
-            RefusalCode.ALREADY_USED,
-            _("O status %(s)s já foi usado neste pedido; cada status só pode ser usado uma vez.")
-            % {"s": _label(to_status)},
-        )
     name = _transition_name(order, to_status)
     if name is None:
+        if to_status in (used_statuses(order) if used is None else used):
+            raise already_used(to_status)
         raise OrderProcessingError(
             RefusalCode.NOT_ALLOWED,
             _("Não é possível passar o pedido de %(a)s para %(b)s.")
@@ -97,6 +100,14 @@ def check_change(order: Order, to_status: str, actor: Actor, used_statuses: Coll
             RefusalCode.PERMISSION_DENIED, _("Você não tem permissão para processar pedidos.")
         )
     return name
+
+
+def already_used(status: str) -> OrderProcessingError:
+    return OrderProcessingError(
+        RefusalCode.ALREADY_USED,
+        _("O status %(s)s já foi usado neste pedido; cada status só pode ser usado uma vez.")
+        % {"s": _label(status)},
+    )
 
 
 def used_statuses(order: Order) -> set[str]:
@@ -110,6 +121,8 @@ def allowed_next_statuses(
     used = used_statuses(order) if used is None else used
     allowed = []
     for status in OrderStatus:
+        if status in used and not is_final(order.status):
+            continue
         try:
             check_change(order, status, actor, used)
         except OrderProcessingError:

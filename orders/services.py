@@ -20,7 +20,7 @@ from .actors import Actor
 from .emails import queue_status_email
 from .errors import OrderProcessingError, RefusalCode
 from .models import Order, OrderItem, OrderStatusChange
-from .rules import OVERRIDE_TRANSITION, check_change, check_not_stale, used_statuses
+from .rules import OVERRIDE_TRANSITION, already_used, check_change, check_not_stale
 from .status_fields import DISPATCH_FIELDS, clean_status_fields
 from .statuses import STATUS_SEQUENCE, OrderStatus, sequence_index
 
@@ -47,10 +47,42 @@ def order_process(
     nothing, when the change is refused. Every change e-mails the customer; only a support
     override may skip it with `notify=False`.
     """
+    try:
+        return _process(
+            order,
+            to_status=to_status,
+            by=by,
+            fields=fields,
+            message=message,
+            note=note,
+            override_reason=override_reason,
+            expected_status=expected_status,
+            notify=notify,
+        )
+    except IntegrityError as error:
+        # Only the history's unique index can refuse: the status was used meanwhile. The
+        # transaction (or, nested, its savepoint) is already rolled back.
+        raise already_used(to_status) from error
+
+
+def _process(
+    order: Order,
+    *,
+    to_status: str,
+    by: Actor,
+    fields: dict[str, Any] | None,
+    message: str,
+    note: str,
+    override_reason: str,
+    expected_status: str | None,
+    notify: bool,
+) -> OrderStatusChange:
+    # The statements of a change: lock (with the e-mail's items), UPDATE the order, INSERT
+    # its history row, INSERT its e-mail; nothing else (tests/orders/test_statement_count.py).
     with transaction.atomic():
-        locked = Order.objects.select_for_update(no_key=True).get(pk=order.pk)
+        locked = Order.objects.locked_for_change().get(pk=order.pk)
         check_not_stale(locked, expected_status)
-        transition_name = check_change(locked, to_status, by, used_statuses(locked))
+        transition_name = check_change(locked, to_status, by)
         is_override = transition_name == OVERRIDE_TRANSITION
         cleaned = _clean_fields(to_status, fields, is_override, override_reason)
         from_status = locked.status
@@ -62,7 +94,7 @@ def order_process(
         else:
             getattr(locked, transition_name)()
         locked.status_changed_at = timezone.now()
-        _save_status(locked)
+        _save_status(locked, with_dispatch_fields=to_status == OrderStatus.DESPACHADO)
         change = _record_change(
             locked,
             from_status=from_status,
@@ -100,16 +132,12 @@ def _clean_fields(
         ) from error
 
 
-def _save_status(order: Order) -> None:
+def _save_status(order: Order, *, with_dispatch_fields: bool) -> None:
+    names = ["status", "status_changed_at", "updated_at"]
+    if with_dispatch_fields:
+        names += DISPATCH_FIELDS
     try:
-        order.save(
-            update_fields=[
-                "status",
-                "status_changed_at",
-                "updated_at",
-                *DISPATCH_FIELDS,
-            ]
-        )
+        order.save(update_fields=names)
     except fsm.ConcurrentTransition as error:
         # Second line of defence behind the row lock (docs/reliability.md, R11).
         raise OrderProcessingError(
@@ -129,29 +157,23 @@ def _record_change(
     override_reason: str,
 ) -> OrderStatusChange:
     revoked_ids = _ids_to_revoke(order, from_status) if override_reason else []
-    try:
-        # A savepoint, so a duplicate caught here leaves the outer transaction usable.
-        with transaction.atomic():
-            OrderStatusChange.objects.filter(id__in=revoked_ids).update(revoked=True)
-            change = OrderStatusChange.objects.create(
-                order=order,
-                from_status=from_status,
-                to_status=order.status,
-                actor_kind=by.kind,
-                actor_user=by.user,
-                actor_label=by.label,
-                fields=fields,
-                message_to_customer=message.strip(),
-                internal_note=note.strip(),
-                is_override=bool(override_reason),
-                override_reason=override_reason,
-            )
-            OrderStatusChange.objects.filter(id__in=revoked_ids).update(revoked_by=change)
-    except IntegrityError as error:
-        raise OrderProcessingError(
-            RefusalCode.ALREADY_USED,
-            _("O status %(s)s já foi usado neste pedido.") % {"s": order.get_status_display()},
-        ) from error
+    if revoked_ids:
+        OrderStatusChange.objects.filter(id__in=revoked_ids).update(revoked=True)
+    change = OrderStatusChange.objects.create(
+        order=order,
+        from_status=from_status,
+        to_status=order.status,
+        actor_kind=by.kind,
+        actor_user=by.user,
+        actor_label=by.label,
+        fields=fields,
+        message_to_customer=message.strip(),
+        internal_note=note.strip(),
+        is_override=bool(override_reason),
+        override_reason=override_reason,
+    )
+    if revoked_ids:
+        OrderStatusChange.objects.filter(id__in=revoked_ids).update(revoked_by=change)
     return change
 
 
