@@ -18,8 +18,9 @@ DEV_WEBHOOK_SECRET = "dev-only-webhook-secret"
 SECRET_KEY_MIN_LENGTH = 50
 SECRET_KEY_MIN_UNIQUE = 5
 WEBHOOK_SECRET_MIN_LENGTH = 16
-# Words only a template, an example or a developer's machine would put in a secret. Each is at
-# least four letters, so a randomly generated secret contains one by chance almost never.
+# Words only a template, an example or a developer's machine would put in a secret, matched in
+# lower, Title or UPPER case: a generated secret (mixed case, 4+ letters in a row) holds one by
+# chance about once in 60,000, and then the message says to generate another.
 PLACEHOLDER_WORDS = (
     "change-me",
     "change:me",
@@ -49,13 +50,12 @@ ADVICE = {
 
 
 def placeholder_problem(value: str) -> str | None:
-    lowered = value.lower()
     if value in (DEV_SECRET_KEY, DEV_WEBHOOK_SECRET):
         return "is the repository's development default"
-    if lowered.startswith("django-insecure"):
+    if value.lower().startswith("django-insecure"):
         return 'starts with "django-insecure"'
     for word in PLACEHOLDER_WORDS:
-        if word in lowered:
+        if any(form in value for form in (word, word.title(), word.upper())):
             return f'looks like a placeholder (contains "{word}")'
     return None
 
@@ -63,19 +63,23 @@ def placeholder_problem(value: str) -> str | None:
 def secret_key_problem(value: str) -> str | None:
     if not value:
         return "is missing"
+    if problem := placeholder_problem(value):
+        return problem
     if len(value) < SECRET_KEY_MIN_LENGTH:
         return f"is too short ({len(value)} characters, at least {SECRET_KEY_MIN_LENGTH})"
     if len(set(value)) < SECRET_KEY_MIN_UNIQUE:
         return f"has fewer than {SECRET_KEY_MIN_UNIQUE} different characters"
-    return placeholder_problem(value)
+    return None
 
 
 def webhook_secret_problem(value: str) -> str | None:
     if not value.strip():
         return "is missing"
+    if problem := placeholder_problem(value):
+        return problem
     if len(value) < WEBHOOK_SECRET_MIN_LENGTH:
         return f"is too short ({len(value)} characters, at least {WEBHOOK_SECRET_MIN_LENGTH})"
-    return placeholder_problem(value)
+    return None
 
 
 def webhook_secrets_problem(values: Iterable[str]) -> str | None:
