@@ -328,6 +328,11 @@ if not DEBUG:
         email_backend=EMAIL_BACKEND,
     )
 
+# Health endpoints (jetorders/health.py)
+# ------------------------------------------------------------------------------
+# /readyz fails when an e-mail has waited this long in the outbox (no worker or beat running).
+READYZ_MAX_OUTBOX_LAG_SECONDS = env.int("READYZ_MAX_OUTBOX_LAG_SECONDS", default=600)
+
 # Logging
 # ------------------------------------------------------------------------------
 LOGGING = {
