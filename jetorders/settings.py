@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 
 from jetorders import secrets_check
+from jetorders.admins import parse_admins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -333,12 +334,49 @@ if not DEBUG:
 # /readyz fails when an e-mail has waited this long in the outbox (no worker or beat running).
 READYZ_MAX_OUTBOX_LAG_SECONDS = env.int("READYZ_MAX_OUTBOX_LAG_SECONDS", default=600)
 
+# Error reports
+# ------------------------------------------------------------------------------
+# ADMINS="Ana Souza <ana@loja.com.br>, ti@loja.com.br": each gets an e-mail for every server
+# error (500) while DEBUG is off. https://docs.djangoproject.com/en/5.2/ref/settings/#admins
+ADMINS = parse_admins(env("ADMINS", default=""))
+# Optional: error tracking with Sentry, without personal data (customer e-mails, IPs, cookies).
+# https://docs.sentry.io/platforms/python/integrations/django/
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+    )
+
 # Logging
 # ------------------------------------------------------------------------------
+# LOG_FORMAT=json writes one JSON object a line (jetorders/logging.py) for log collectors.
+# Request errors also go to ADMINS by e-mail (only with DEBUG off); everything else of
+# Django's propagates to the console.
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "jetorders.logging.JsonFormatter"},
+    },
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "django.request": {"handlers": ["mail_admins"], "level": "ERROR", "propagate": True},
+    },
 }
