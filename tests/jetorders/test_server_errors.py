@@ -66,3 +66,14 @@ def test_admins_without_an_address_are_refused_clearly():
     with pytest.raises(ImproperlyConfigured, match="ADMINS='Ana Souza': every entry needs"):
         parse_admins("Ana Souza")
     assert parse_admins("  ") == []
+
+
+def test_sentry_starts_only_with_a_dsn_and_sends_no_personal_data():
+    probe = (
+        "import django; django.setup(); import sentry_sdk; client = sentry_sdk.get_client(); "
+        "print(client.is_active(), client.options['send_default_pii'])"
+    )
+    assert run(["-c", probe]).stdout.split()[0] == "False"
+    result = run(["-c", probe], SENTRY_DSN="https://chave@o0.ingest.sentry.io/0")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "False"]
