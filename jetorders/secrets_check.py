@@ -19,8 +19,8 @@ SECRET_KEY_MIN_LENGTH = 50
 SECRET_KEY_MIN_UNIQUE = 5
 WEBHOOK_SECRET_MIN_LENGTH = 16
 # Words only a template, an example or a developer's machine would put in a secret, matched in
-# lower, Title or UPPER case: a generated secret (mixed case, 4+ letters in a row) holds one by
-# chance about once in 60,000, and then the message says to generate another.
+# lower, Title or UPPER case. A token_urlsafe(64) secret holds one by chance about once in
+# 60,000 (then the message says how to make another); token_hex never does (letters a-f only).
 PLACEHOLDER_WORDS = (
     "change-me",
     "change:me",
@@ -37,7 +37,7 @@ PLACEHOLDER_WORDS = (
     "senha",
 )
 
-GENERATE = "python3 -c 'import secrets; print(secrets.token_urlsafe(64))'"
+GENERATE = "python3 -c 'import secrets; print(secrets.token_hex(32))'"
 ADVICE = {
     "SECRET_KEY": f"set it to a long random value, e.g. the output of {GENERATE}",
     "PAYMENT_WEBHOOK_SECRET": "set it to the secret the payment gateway signs with "
