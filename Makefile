@@ -4,16 +4,30 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint format bench migrate seed clean
+# `make lock` regenerates both lock files from pyproject.toml (pip-compile, with hashes):
+# requirements.lock (runtime + dev, for .venv and CI), requirements-prod.lock (the image).
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
+	--strip-extras --no-emit-index-url --no-emit-find-links --no-emit-trusted-host
+
+.PHONY: install lock run test lint format bench migrate seed clean
 
 install: $(STAMP)
 
-# Reinstalls only when pyproject.toml changed, so a second `make install` is instant.
-$(STAMP): pyproject.toml
+# Reinstalls only when pyproject.toml or the lock changed, so a second `make install` is
+# instant. Exact versions with hashes from the lock, then our own package without deps.
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# The dev lock is constrained by the production one, so both hold the same versions.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet "pip-tools>=7.5,<8"
+	$(PIP_COMPILE) --output-file requirements-prod.lock pyproject.toml
+	$(PIP_COMPILE) --extra dev --constraint requirements-prod.lock \
+		--output-file requirements.lock pyproject.toml
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

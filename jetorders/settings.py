@@ -11,6 +11,9 @@ from pathlib import Path
 
 import environ
 
+from jetorders import secrets_check
+from jetorders.admins import parse_admins
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -19,11 +22,12 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 # Core
 # ------------------------------------------------------------------------------
 DEBUG = env.bool("DEBUG", default=True)
-# A fixed key is only acceptable for local development; check --deploy flags it.
-SECRET_KEY = env(
-    "SECRET_KEY",
-    default="django-insecure-dev-only-jet-pedidos-change-me",
-)
+# A fixed key is only acceptable for local development: with DEBUG off there is no default and
+# the start guard (end of this module) refuses a missing, short or placeholder key.
+SECRET_KEY = env("SECRET_KEY", default=secrets_check.DEV_SECRET_KEY if DEBUG else "")
+# `seed_demo` creates users with a published password, so it runs only in a process started
+# with DEBUG on. A copy of DEBUG, because the test runner turns DEBUG itself off during tests.
+DEMO_DATA_ALLOWED = DEBUG
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -284,7 +288,9 @@ NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=20)
 # ------------------------------------------------------------------------------
 # Comma-separated: every secret listed is accepted, so a new one can be rolled out before the
 # old one is removed. Our format (design §5) at /webhooks/pagamentos/.
-PAYMENT_WEBHOOK_SECRET = env.list("PAYMENT_WEBHOOK_SECRET", default=["dev-only-webhook-secret"])
+PAYMENT_WEBHOOK_SECRET = env.list(
+    "PAYMENT_WEBHOOK_SECRET", default=[secrets_check.DEV_WEBHOOK_SECRET] if DEBUG else []
+)
 # The name the order history shows for changes made by that gateway.
 PAYMENT_WEBHOOK_GATEWAY_NAME = env("PAYMENT_WEBHOOK_GATEWAY_NAME", default="Gateway de pagamento")
 PAYMENT_WEBHOOK_MAX_BODY = env.int("PAYMENT_WEBHOOK_MAX_BODY", default=64 * 1024)
@@ -317,13 +323,66 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
+    # The start guard: manage.py, gunicorn and celery all import this module, so all refuse
+    # to start with a missing or placeholder secret (a forged token signed with the
+    # repository's dev key must never be accepted). Rules: jetorders/secrets_check.py.
+    secrets_check.refuse_unsafe_secrets(
+        secret_key=SECRET_KEY,
+        payment_webhook_secrets=PAYMENT_WEBHOOK_SECRET,
+        mercadopago_webhook_secrets=MERCADOPAGO_WEBHOOK_SECRET,
+        mercadopago_access_token=MERCADOPAGO_ACCESS_TOKEN,
+        anymail_webhook_secret=ANYMAIL.get("WEBHOOK_SECRET", ""),
+        email_backend=EMAIL_BACKEND,
+    )
+
+# Health endpoints (jetorders/health.py)
+# ------------------------------------------------------------------------------
+# /readyz fails when an e-mail has waited this long in the outbox (no worker or beat running).
+READYZ_MAX_OUTBOX_LAG_SECONDS = env.int("READYZ_MAX_OUTBOX_LAG_SECONDS", default=600)
+
+# Error reports
+# ------------------------------------------------------------------------------
+# ADMINS="Ana Souza <ana@loja.com.br>, ti@loja.com.br": each gets an e-mail for every server
+# error (500) while DEBUG is off. https://docs.djangoproject.com/en/5.2/ref/settings/#admins
+ADMINS = parse_admins(env("ADMINS", default=""))
+# Optional: error tracking with Sentry, without personal data (customer e-mails, IPs, cookies).
+# https://docs.sentry.io/platforms/python/integrations/django/
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+    )
 
 # Logging
 # ------------------------------------------------------------------------------
+# LOG_FORMAT=json writes one JSON object a line (jetorders/logging.py) for log collectors.
+# Request errors also go to ADMINS by e-mail (only with DEBUG off); everything else of
+# Django's propagates to the console.
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "jetorders.logging.JsonFormatter"},
+    },
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "django.request": {"handlers": ["mail_admins"], "level": "ERROR", "propagate": True},
+    },
 }

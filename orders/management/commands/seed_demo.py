@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
@@ -13,6 +14,12 @@ class Command(BaseCommand):
     help = "Cria usuários e pedidos de demonstração (pode ser executado várias vezes)."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # The demo users share a published password: never in a store's production database.
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError(
+                "seed_demo não roda com DEBUG desligado: os usuários de demonstração têm uma "
+                "senha pública. Use-o só em desenvolvimento (DEBUG=1), nunca no banco da loja."
+            )
         # The demo customers are made up: their status e-mails go through the whole outbox but
         # into memory, not onto the console of `make run`.
         with (
