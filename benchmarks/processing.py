@@ -70,27 +70,22 @@ def service_changes(orders: list[Order]) -> None:
             connections.close_all()
 
 
+def ceiling_rate(size: int, workers: int) -> float:
+    ids = [order.pk for order in make_orders(size)]
+    jobs = [lambda part=part: ceiling_changes(part) for part in split(ids, workers)]
+    return rate(size, lambda: concurrently(jobs))
+
+
+def service_rate(size: int, workers: int) -> float:
+    orders = make_orders(size)
+    jobs = [lambda part=part: service_changes(part) for part in split(orders, workers)]
+    return rate(size, lambda: concurrently(jobs))
+
+
 def bench_processing(rows: list[Row], size: int, runs: int) -> None:
     for workers in (1, 2):
-
-        def ceiling() -> float:
-            ids = [order.pk for order in make_orders(size)]
-            return rate(
-                size,
-                lambda: concurrently([lambda p=p: ceiling_changes(p) for p in split(ids, workers)]),
-            )
-
-        def service() -> float:
-            orders = make_orders(size)
-            return rate(
-                size,
-                lambda: concurrently(
-                    [lambda p=p: service_changes(p) for p in split(orders, workers)]
-                ),
-            )
-
-        top = sample(ceiling, runs)
-        got = sample(service, runs)
+        top = sample(lambda w=workers: ceiling_rate(size, w), runs)
+        got = sample(lambda w=workers: service_rate(size, w), runs)
         rows.append(Row("processamento", f"teto psycopg, c={workers}", "alterações/s", *top))
         rows.append(
             Row(

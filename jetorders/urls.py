@@ -7,6 +7,7 @@ from django.urls import include, path, re_path
 
 from integrations.api import api as integration_api
 
+from .health import healthz, readyz
 from .moved import MOVED_ADMIN_MODELS, moved_admin_page
 
 admin.site.site_header = "JET Pedidos"
@@ -16,6 +17,9 @@ admin.site.index_title = "Painel da loja"
 admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
+    # Liveness and readiness for the load balancer and the orchestrator (docs/deploy.md).
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     # Bookmarks from before payments and integrations had apps of their own.
     re_path(
         rf"^admin/orders/(?P<model>{'|'.join(MOVED_ADMIN_MODELS)})/(?P<rest>.*)$",

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.db import connection
 
+from jetorders.ci import in_ci
 from orders.actors import Actor
 from tests.factories import OrderFactory, UserFactory, staff_user, support_user
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
+IN_CI = in_ci()
 
 
 def need_service(reason: str) -> None:
