@@ -6,12 +6,14 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db.models import CharField, F
+from django.db.models.functions import Cast
 
 from orders.actors import Actor
 from orders.demo import demo_nfe_key
 from orders.models import Order, OrderItem, OrderStatusChange
 from orders.permissions import STORE_STAFF_GROUP
-from orders.services import order_create, order_process
+from orders.services import ORDER_NUMBER_OFFSET, order_create, order_process
 from orders.statuses import OrderStatus
 
 ITEMS = [{"description": "Camiseta", "quantity": 2, "unit_price": Decimal("59.90")}]
@@ -28,7 +30,9 @@ def make_orders(count: int) -> list[Order]:
     OrderStatusChange.objects.bulk_create(
         OrderStatusChange(order=o, to_status=OrderStatus.NOVO, actor_kind="system") for o in orders
     )
-    return list(Order.objects.filter(pk__in=[o.pk for o in orders]).order_by("pk"))
+    made = Order.objects.filter(pk__in=[o.pk for o in orders])
+    made.update(number=Cast(F("id") + ORDER_NUMBER_OFFSET, CharField()))
+    return list(made.order_by("pk"))
 
 
 def create_orders(count: int) -> list[Order]:

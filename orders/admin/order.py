@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -19,7 +19,6 @@ from jetorders.admin_mixins import ViewOnlyAdminMixin
 from orders.actors import Actor
 from orders.formatting import brl
 from orders.models import Order, OrderItem, OrderStatusChange
-from orders.nfe import normalize_nfe_key
 from orders.permissions import can_override, can_process, may_open_processing
 from orders.rules import allowed_next_statuses
 from orders.status_fields import DISPATCH_FIELDS
@@ -30,6 +29,7 @@ from .bulk import BULK_ACTIONS
 from .format import short_datetime, status_badge, two_line_datetime
 from .pagination import CappedCountPaginator
 from .processing import process_order_view
+from .search import order_search
 from .sections import order_page_sections
 from .timeline import final_status_notice, timeline
 
@@ -67,8 +67,9 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display += ["changed_col"]
     list_display_links = ["number_col"]
     list_filter = ["status", ("created_at", admin.DateFieldListFilter)]
-    search_fields = ["=number", "customer_name", "customer_email", "=tracking_code"]
-    search_fields += ["=invoice_number", "=nfe_key"]
+    # What the box searches is decided by the term's shape (search.py); the names here only
+    # make the admin show the box.
+    search_fields = ["number", "customer_name", "customer_email", "tracking_code", "nfe_key"]
     search_help_text = _(
         "Busque por número do pedido, nome ou e-mail do cliente, código de rastreio, "
         "número da nota fiscal ou Chave NF-e."
@@ -142,12 +143,9 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str
     ) -> tuple[QuerySet, bool]:
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        # An NF-e key pasted from a DANFE comes in groups of four digits separated by spaces.
-        key = normalize_nfe_key(search_term)
-        if len(key) == 44 and key != search_term.strip():
-            results = queryset.filter(Q(pk__in=results.values("pk")) | Q(nfe_key=key))
-        return results, may_have_duplicates
+        if not search_term.strip():
+            return queryset, False
+        return queryset.filter(order_search(search_term)), False
 
     def render_change_form(
         self,
