@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from notifications.models import EmailOutbox
 from orders.actors import Actor
+from orders.errors import OrderProcessingError
 from orders.services import order_process
 from orders.statuses import OrderStatus
 from tests.factories import OrderFactory, dispatch_fields
@@ -54,9 +55,11 @@ def test_a_refused_change_reads_the_history_to_say_why():
     order = OrderFactory(status=OrderStatus.APROVADO)
     assert connection.features.supports_json_field
 
-    with CaptureQueriesContext(connection) as captured:
-        with pytest.raises(Exception, match="já foi usado"):
-            order_process(order, to_status=OrderStatus.NOVO, by=Actor.system())
+    with (
+        CaptureQueriesContext(connection) as captured,
+        pytest.raises(OrderProcessingError, match="já foi usado"),
+    ):
+        order_process(order, to_status=OrderStatus.NOVO, by=Actor.system())
 
     words = [query["sql"].split()[0].upper() for query in captured.captured_queries]
     assert words == ["BEGIN", "SELECT", "SELECT", "ROLLBACK"]
