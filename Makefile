@@ -52,8 +52,12 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Against the local PostgreSQL and Redis unless DATABASE_URL / CELERY_BROKER_URL say otherwise;
+# sizes and runs as arguments: make bench BENCH_ARGS="--pages 100000 --runs 5".
 bench: install
-	$(BIN)/python -m benchmarks
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/jetorders_bench} \
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/13} \
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

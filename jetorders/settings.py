@@ -239,6 +239,9 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=60)
 CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 10, CELERY_TASK_TIME_LIMIT * 0.8)
 CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = 10.0
+# Tasks keep their database connection (up to CONN_MAX_AGE, with health checks) instead of a
+# new one per task; jetorders/celery.py. Celery still recycles it every 2 × this many tasks.
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 # Redis redelivers a task not acknowledged within the visibility timeout, so it must exceed
 # every countdown and run time (config test: tests/notifications/test_config.py).
 # https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html#caveats

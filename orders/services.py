@@ -80,7 +80,7 @@ def _process(
     # The statements of a change: lock (with the e-mail's items), UPDATE the order, INSERT
     # its history row, INSERT its e-mail; nothing else (tests/orders/test_statement_count.py).
     with transaction.atomic():
-        locked = Order.objects.locked_for_change().get(pk=order.pk)
+        locked = Order.objects.lock_for_change(order.pk)
         check_not_stale(locked, expected_status)
         transition_name = check_change(locked, to_status, by)
         is_override = transition_name == OVERRIDE_TRANSITION
