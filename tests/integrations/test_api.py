@@ -7,12 +7,10 @@ import time
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 
 from integrations.models import ApiToken
-from integrations.tokens import issue_token
 from orders.models import ActorKind, Order
 from payments.signing import sign
 from tests.factories import dispatch_fields
@@ -30,23 +28,16 @@ ORDER = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 
 @pytest.fixture
-def token(db) -> str:
-    return issue_token("ERP Bling")[1]
-
-
-@pytest.fixture
-def api(client, token):
+def api(client, api_token):
     """The Django test client speaking JSON with the token."""
 
     class Api:
         def get(self, path: str, **extra):
-            return client.get(f"/api/v1{path}", HTTP_AUTHORIZATION=f"Bearer {token}", **extra)
+            return client.get(f"/api/v1{path}", HTTP_AUTHORIZATION=f"Bearer {api_token}", **extra)
 
         def post(self, path: str, data, **extra):
             body = data if isinstance(data, bytes | str) else json.dumps(data)
@@ -54,7 +45,7 @@ def api(client, token):
                 f"/api/v1{path}",
                 body,
                 content_type="application/json",
-                HTTP_AUTHORIZATION=f"Bearer {token}",
+                HTTP_AUTHORIZATION=f"Bearer {api_token}",
                 **extra,
             )
 
@@ -257,7 +248,7 @@ def test_create_api_token_prints_a_token_once_and_stores_only_its_hash(client, d
     assert response.status_code == 404
 
 
-def test_a_token_revoked_in_the_admin_stops_working(admin_client, api, token):
+def test_a_token_revoked_in_the_admin_stops_working(admin_client, api):
     stored = ApiToken.objects.get()
     assert api.get("/orders/1").status_code == 404
 
@@ -331,8 +322,8 @@ def test_changes_by_a_token_are_recorded_as_that_integration(api, order_factory)
         ("post", "/api/v1/orders/1/status/extra", 404),
     ],
 )
-def test_wrong_methods_and_paths_also_answer_json(client, token, method, path, code):
-    response = getattr(client, method)(path, HTTP_AUTHORIZATION=f"Bearer {token}")
+def test_wrong_methods_and_paths_also_answer_json(client, api_token, method, path, code):
+    response = getattr(client, method)(path, HTTP_AUTHORIZATION=f"Bearer {api_token}")
 
     assert response.status_code == code
     assert response["Content-Type"].startswith("application/json")
@@ -351,7 +342,7 @@ def test_each_call_is_logged_with_its_outcome(api, order_factory, caplog):
     assert "409 already_used" in lines[1]
 
 
-def test_staff_who_may_only_view_tokens_cannot_revoke_them(client, token):
+def test_staff_who_may_only_view_tokens_cannot_revoke_them(client, api_token):
     from django.contrib.auth.models import Permission
 
     from tests.factories import UserFactory

@@ -7,7 +7,6 @@ import json
 import time
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from notifications.models import EmailOutbox
@@ -25,9 +24,8 @@ GOLDEN_HEADER = "t=1764115200,v1=c6cf3011c6111dcce7a6509e2b897f1c59ad72e6271d86a
 
 
 @pytest.fixture(autouse=True)
-def webhook_settings(settings):
+def webhook_settings(settings, fresh_rate_limits):
     settings.PAYMENT_WEBHOOK_SECRET = [SECRET]
-    cache.clear()
     return settings
 
 
