@@ -4,20 +4,12 @@ from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import reverse
 
 from notifications.models import EmailOutbox
 from orders.models import OrderStatusChange
 from orders.statuses import OrderStatus
+from tests.admin_urls import change_url, process_url
 from tests.factories import OrderFactory, dispatch_fields, make_nfe_key
-
-
-def process_url(order) -> str:
-    return reverse("admin:orders_order_process", args=[order.pk])
-
-
-def change_url(order) -> str:
-    return reverse("admin:orders_order_change", args=[order.pk])
 
 
 def post_data(order, to_status: str, fields: dict | None = None, **extra) -> dict:
