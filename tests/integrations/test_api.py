@@ -136,32 +136,25 @@ def test_full_flow_create_approve_by_webhook_dispatch_and_complete(api, client, 
     assert data["payment_events"][0]["outcome"] == "applied"
 
 
-def test_a_status_already_used_is_a_409(api, order_factory):
-    order = order_factory(status="aprovado")
+@pytest.mark.parametrize(
+    ("current", "to", "error", "detail"),
+    [
+        ("aprovado", "aprovado", "already_used", "já foi usado"),
+        ("cancelado", "aprovado", "final_status", "Somente o suporte da JET pode alterá-lo"),
+        ("novo", "concluido", "not_allowed", "Não é possível passar o pedido de Novo"),
+    ],
+    ids=["status-already-used", "final-status", "not-allowed-from-current"],
+)
+def test_a_change_the_rules_refuse_is_a_409_saying_why(
+    api, order_factory, current, to, error, detail
+):
+    order = order_factory(status=current)
 
-    response = status(api, order.number, "aprovado")
-
-    assert response.status_code == 409
-    assert response.json()["error"] == "already_used"
-    assert "já foi usado" in response.json()["detail"]
-
-
-def test_a_final_status_cannot_be_changed_by_an_integration(api, order_factory):
-    order = order_factory(status="cancelado")
-
-    response = status(api, order.number, "aprovado")
-
-    assert response.status_code == 409
-    assert response.json()["error"] == "final_status"
-
-
-def test_a_change_not_allowed_from_the_current_status_is_a_409(api, order_factory):
-    order = order_factory()
-
-    response = status(api, order.number, "concluido")
+    response = status(api, order.number, to)
 
     assert response.status_code == 409
-    assert response.json()["error"] == "not_allowed"
+    assert response.json()["error"] == error
+    assert detail in response.json()["detail"]
 
 
 def test_a_bad_nfe_key_is_a_400_naming_the_field_and_changes_nothing(api, order_factory):
