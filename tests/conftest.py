@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
+from integrations.tokens import issue_token
 from jetorders.ci import in_ci
 from orders.actors import Actor
 from tests.factories import OrderFactory, UserFactory, staff_user, support_user
@@ -43,6 +45,18 @@ def postgres(db) -> None:
     """Marks a test that needs real PostgreSQL (row locks, partial unique indexes)."""
     if connection.vendor != "postgresql":
         need_service("this test needs PostgreSQL: set DATABASE_URL=postgres://…")
+
+
+@pytest.fixture
+def fresh_rate_limits() -> None:
+    """Rate limits count requests in the cache; a test that meets one starts from zero."""
+    cache.clear()
+
+
+@pytest.fixture
+def api_token(db) -> str:
+    """The raw token of an integration called "ERP Bling", as the ERP would send it."""
+    return issue_token("ERP Bling")[1]
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import factory
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
@@ -15,6 +16,7 @@ from orders.nfe import nfe_check_digit
 from orders.permissions import STORE_STAFF_GROUP, SUPPORT_GROUP
 from orders.services import order_create, order_process
 from orders.statuses import OrderStatus
+from payments.models import PaymentEvent, PaymentEventKind, PaymentEventOutcome
 
 # The changes that lead from NOVO to each status, as staff would make them.
 PATH_TO = {
@@ -93,6 +95,14 @@ def support_user(**kwargs: Any):
     return UserFactory(is_staff=True, role=SUPPORT_GROUP, **kwargs)
 
 
+def verified_customer(email: str, **kwargs: Any):
+    """A customer whose e-mail is verified, so the customer area opens their orders."""
+    kwargs.setdefault("username", email.split("@")[0])
+    user = UserFactory(email=email, **kwargs)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
 class OrderFactory(factory.Factory):
     """`OrderFactory(status="despachado")` walks the order there through order_process."""
 
@@ -131,3 +141,48 @@ class OrderFactory(factory.Factory):
                 order, to_status=step, by=Actor.system(), fields=fields_for(step)
             ).order
         return order
+
+
+def dispatched_with_message_and_note(*, by: Actor, message: str, note: str, **kwargs: Any) -> Order:
+    """An approved order `by` dispatched with a message to the customer and an internal note."""
+    order = OrderFactory(status=OrderStatus.APROVADO, **kwargs)
+    return order_process(
+        order,
+        to_status=OrderStatus.DESPACHADO,
+        by=by,
+        fields=dispatch_fields(),
+        message=message,
+        note=note,
+    ).order
+
+
+class PaymentEventFactory(factory.django.DjangoModelFactory):
+    """A gateway notification as the webhook stores it; by default a late approval that did nothing.
+
+    `PaymentEventFactory(chargeback=True)` or `(refunded=True)` is one staff must look at.
+    """
+
+    class Meta:
+        model = PaymentEvent
+
+    provider = "mercadopago"
+    event_id = factory.Sequence(lambda n: f"evt-{n}")
+    kind = PaymentEventKind.APPROVED
+    order = factory.SubFactory(OrderFactory)
+    outcome = PaymentEventOutcome.IGNORED
+    detail = ""
+    needs_attention = False
+
+    class Params:
+        chargeback = factory.Trait(
+            kind=PaymentEventKind.CHARGEBACK,
+            outcome=PaymentEventOutcome.RECORDED,
+            detail="Contestação aberta pelo titular do cartão.",
+            needs_attention=True,
+        )
+        refunded = factory.Trait(
+            kind=PaymentEventKind.REFUNDED,
+            outcome=PaymentEventOutcome.RECORDED,
+            detail="Estorno solicitado pelo cliente no gateway.",
+            needs_attention=True,
+        )

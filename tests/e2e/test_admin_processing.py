@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Permission
 from playwright.sync_api import expect
 
 from orders.models import Order
 from orders.statuses import OrderStatus
-from payments.models import PaymentEvent
 from tests.e2e.conftest import admin_login
-from tests.factories import OrderFactory, UserFactory, make_nfe_key, staff_user, support_user
+from tests.factories import (
+    OrderFactory,
+    PaymentEventFactory,
+    make_nfe_key,
+    staff_user,
+    support_user,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -90,20 +94,10 @@ def test_staff_processes_an_order_to_production_then_dispatch(page, live_server,
     assert status_of(order) == OrderStatus.DESPACHADO
 
 
-def test_a_viewer_sees_the_order_but_no_processing_button(page, live_server, screenshot):
-    viewer = UserFactory(username="vera", is_staff=True)
-    viewer.user_permissions.add(Permission.objects.get(codename="view_order"))
+def test_a_viewer_sees_the_order_but_no_processing_button(page, live_server, screenshot, viewer):
     order = OrderFactory(status="aprovado")
-    PaymentEvent.objects.create(
-        provider="mercadopago",
-        event_id="evt-9",
-        kind="refunded",
-        order=order,
-        outcome="recorded",
-        detail="Estorno solicitado pelo cliente no gateway.",
-        needs_attention=True,
-    )
-    admin_login(page, live_server, "vera")
+    PaymentEventFactory(order=order, refunded=True)
+    admin_login(page, live_server, viewer.username)
 
     page.goto(f"{live_server.url}/admin/orders/order/{order.pk}/change/")
 

@@ -6,36 +6,33 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 
 from orders.links import order_status_path
-from orders.services import order_process
-from orders.statuses import OrderStatus
-from tests.factories import OrderFactory, dispatch_fields
+from tests.factories import OrderFactory, dispatched_with_message_and_note
 
 PASSWORD = "Jabuticaba-azul-2026"
 PHONE = {"width": 390, "height": 844}
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fresh_rate_limits"),
+]
 
 
 @pytest.fixture(autouse=True)
 def _locmem_email(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mail.outbox = []
-    cache.clear()
 
 
 def test_a_customer_signs_up_verifies_signs_in_and_follows_only_their_order(
     page, live_server, screenshot, lojista_actor
 ):
     # given Julia's order, dispatched with a message, and someone else's order
-    order = OrderFactory(customer_email="julia@exemplo.com.br", status="aprovado")
-    order_process(
-        order,
-        to_status=OrderStatus.DESPACHADO,
+    order = dispatched_with_message_and_note(
+        customer_email="julia@exemplo.com.br",
         by=lojista_actor,
-        fields=dispatch_fields(),
         message="Seu pedido saiu hoje pelos Correios.",
         note="NOTA INTERNA: embalagem reforçada",
     )

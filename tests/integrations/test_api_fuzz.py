@@ -6,14 +6,12 @@ import json
 
 import pytest
 import schemathesis
-from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from integrations.tokens import issue_token
 from orders.models import Order
 
 FUZZ = settings(
@@ -57,21 +55,15 @@ statuses = st.sampled_from(
 
 
 @pytest.fixture(autouse=True)
-def generous_limits(settings):
+def generous_limits(settings, fresh_rate_limits):
     settings.INTEGRATION_API_RATE_LIMIT = "100000/m"
     settings.INTEGRATION_API_ADDRESS_RATE_LIMIT = "100000/m"
-    cache.clear()
 
 
 @pytest.fixture
 def order(order_factory):
     """One order for all of a test's examples (function-scoped fixtures run once per test)."""
     return order_factory()
-
-
-@pytest.fixture
-def token(db) -> str:
-    return issue_token("Fuzz")[1]
 
 
 def call(client, token, method, path, body):
@@ -83,8 +75,8 @@ def call(client, token, method, path, body):
 
 @FUZZ
 @given(payload=payloads)
-def test_random_order_payloads_never_fail_the_server(client, token, payload):
-    response = call(client, token, "post", "/api/v1/orders", payload)
+def test_random_order_payloads_never_fail_the_server(client, api_token, payload):
+    response = call(client, api_token, "post", "/api/v1/orders", payload)
 
     assert response.status_code in ALLOWED
     assert set(response.json()) >= ({"error", "detail"} if response.status_code >= 400 else set())
@@ -107,7 +99,7 @@ items = st.lists(
 @FUZZ
 @given(items=items, shipping_cost=money, name=st.text(min_size=1, max_size=200))
 def test_any_order_whose_total_agrees_is_created_with_that_total(
-    client, token, items, shipping_cost, name
+    client, api_token, items, shipping_cost, name
 ):
     total = sum(i["unit_price"] * i["quantity"] for i in items) + shipping_cost
     payload = {
@@ -118,7 +110,7 @@ def test_any_order_whose_total_agrees_is_created_with_that_total(
         "total": str(total),
     }
 
-    response = call(client, token, "post", "/api/v1/orders", payload)
+    response = call(client, api_token, "post", "/api/v1/orders", payload)
 
     if "\x00" in name or not name.strip():
         assert response.status_code == 400
@@ -129,12 +121,14 @@ def test_any_order_whose_total_agrees_is_created_with_that_total(
 
 @FUZZ
 @given(payload=payloads, status=statuses, raw=st.none() | st.binary(max_size=60))
-def test_random_status_payloads_never_fail_the_server(client, token, order, payload, status, raw):
+def test_random_status_payloads_never_fail_the_server(
+    client, api_token, order, payload, status, raw
+):
     if isinstance(payload, dict):
         payload = {**payload, "status": payload.get("status", status)}
     body = raw if raw is not None else payload
 
-    response = call(client, token, "post", f"/api/v1/orders/{order.number}/status", body)
+    response = call(client, api_token, "post", f"/api/v1/orders/{order.number}/status", body)
 
     assert response.status_code in ALLOWED
     if response.status_code >= 400:
@@ -143,11 +137,11 @@ def test_random_status_payloads_never_fail_the_server(client, token, order, payl
 
 @FUZZ
 @given(number=st.text(max_size=30))
-def test_random_order_numbers_never_fail_the_server(client, token, number):
+def test_random_order_numbers_never_fail_the_server(client, api_token, number):
     from urllib.parse import quote
 
     response = client.get(
-        f"/api/v1/orders/{quote(number, safe='')}", HTTP_AUTHORIZATION=f"Bearer {token}"
+        f"/api/v1/orders/{quote(number, safe='')}", HTTP_AUTHORIZATION=f"Bearer {api_token}"
     )
 
     assert response.status_code in {200, 404}
@@ -164,7 +158,7 @@ def wsgi_app():
         signal.connect(close_old_connections)
 
 
-def test_a_schema_driven_run_finds_no_server_error(token, order_factory, wsgi_app):
+def test_a_schema_driven_run_finds_no_server_error(api_token, order_factory, wsgi_app):
     # given the API's own OpenAPI schema, served by the real WSGI application
     number = order_factory(status="aprovado").number
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_app)
@@ -179,7 +173,7 @@ def test_a_schema_driven_run_finds_no_server_error(token, order_factory, wsgi_ap
         # Half the calls name a real order, so they get past the 404 into the service.
         if existing and "number" in (case.path_parameters or {}):
             case.path_parameters["number"] = number
-        response = case.call(headers={"Authorization": f"Bearer {token}"})
+        response = case.call(headers={"Authorization": f"Bearer {api_token}"})
         seen.add(response.status_code)
         assert response.status_code < 500, (case.method, case.formatted_path, response.text)
 

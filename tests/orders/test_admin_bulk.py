@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from django.contrib.admin import helpers
-from django.urls import reverse
 
 from orders.models import Order
 from orders.statuses import OrderStatus
+from tests.admin_urls import ORDER_LIST_URL
 from tests.factories import OrderFactory
-
-LIST_URL = reverse("admin:orders_order_changelist")
 
 
 def run_action(client, action: str, orders):
     data = {"action": action, helpers.ACTION_CHECKBOX_NAME: [order.pk for order in orders]}
-    return client.post(LIST_URL, data, follow=True)
+    return client.post(ORDER_LIST_URL, data, follow=True)
 
 
 def test_bulk_reports_what_changed_and_what_could_not_and_why(client, suporte):
@@ -40,7 +38,7 @@ def test_bulk_offers_only_statuses_without_fields(client, lojista):
     OrderFactory()
     client.force_login(lojista)
 
-    response = client.get(LIST_URL)
+    response = client.get(ORDER_LIST_URL)
 
     choices = [value for value, _ in response.context["action_form"].fields["action"].choices]
     assert choices[1:] == [

@@ -6,15 +6,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from orders.admin import pagination as admin_pagination
 from orders.models import Order
 from orders.statuses import OrderStatus
+from tests.admin_urls import ORDER_LIST_URL
 from tests.factories import OrderFactory, dispatch_fields, make_nfe_key
-
-LIST_URL = reverse("admin:orders_order_changelist")
 
 
 def bulk_orders(count: int, start: int = 500_000) -> None:
@@ -42,7 +40,7 @@ def test_list_shows_number_date_customer_total_badge_and_last_change(client, loj
     order = OrderFactory(status="aprovado", customer_name="Maria da Silva")
     client.force_login(lojista)
 
-    response = client.get(LIST_URL)
+    response = client.get(ORDER_LIST_URL)
 
     text = response.content.decode()
     assert order.number in text
@@ -60,7 +58,7 @@ def test_list_is_newest_first(client, lojista):
     Order.objects.filter(pk=older.pk).update(created_at=timezone.now() - timedelta(days=3))
     client.force_login(lojista)
 
-    response = client.get(LIST_URL)
+    response = client.get(ORDER_LIST_URL)
 
     assert numbers_on_page(response) == [newer.number, older.number]
 
@@ -86,7 +84,7 @@ def test_search_finds_an_order_by(client, lojista, field, value):
     client.force_login(lojista)
     term = value or wanted.number
 
-    response = client.get(LIST_URL, {"q": term})
+    response = client.get(ORDER_LIST_URL, {"q": term})
 
     assert numbers_on_page(response) == [wanted.number]
 
@@ -98,7 +96,7 @@ def test_search_finds_an_nfe_key_pasted_with_spaces(client, lojista):
     key = make_nfe_key(1234)
     spaced = " ".join(key[i : i + 4] for i in range(0, 44, 4))
 
-    response = client.get(LIST_URL, {"q": spaced})
+    response = client.get(ORDER_LIST_URL, {"q": spaced})
 
     assert numbers_on_page(response) == [wanted.number]
 
@@ -110,10 +108,10 @@ def test_filters_by_status_and_date(client, lojista):
     Order.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=40))
     client.force_login(lojista)
 
-    by_status = client.get(LIST_URL, {"status__exact": "aprovado"})
+    by_status = client.get(ORDER_LIST_URL, {"status__exact": "aprovado"})
     today = timezone.localdate()
     by_date = client.get(
-        LIST_URL,
+        ORDER_LIST_URL,
         {
             "status__exact": "aprovado",
             "created_at__gte": str(today - timedelta(days=7)),
@@ -133,7 +131,7 @@ def test_the_status_cannot_be_changed_from_the_list(client, lojista):
     order = OrderFactory()
     client.force_login(lojista)
 
-    response = client.get(LIST_URL)
+    response = client.get(ORDER_LIST_URL)
 
     assert 'name="form-0-status"' not in response.content.decode()
     assert order.status == OrderStatus.NOVO
@@ -149,9 +147,9 @@ def test_list_queries_stay_constant_from_10_to_1000_orders(
     # session, user, 2 permission lookups, the capped count and the page: 6, at any size
 
     with django_assert_max_num_queries(6):
-        response = client.get(LIST_URL)
+        response = client.get(ORDER_LIST_URL)
     with django_assert_max_num_queries(6):
-        client.get(LIST_URL, {"q": "Cliente", "status__exact": "novo"})
+        client.get(ORDER_LIST_URL, {"q": "Cliente", "status__exact": "novo"})
 
     assert len(response.context["cl"].result_list) == min(size + 1, 50)
 
@@ -161,7 +159,7 @@ def test_a_huge_list_is_not_counted_in_full(client, lojista, monkeypatch):
     bulk_orders(30)
     client.force_login(lojista)
 
-    response = client.get(LIST_URL)
+    response = client.get(ORDER_LIST_URL)
 
     assert "Mais de 20 pedidos: use a busca ou os filtros" in response.content.decode()
     assert response.context["cl"].paginator.count == 21
@@ -172,6 +170,6 @@ def test_search_of_a_dispatched_order_shows_it_once(client, lojista):
     Order.objects.filter(pk=wanted.pk).update(**dispatch_fields(1234))
     client.force_login(lojista)
 
-    response = client.get(LIST_URL, {"q": wanted.number})
+    response = client.get(ORDER_LIST_URL, {"q": wanted.number})
 
     assert numbers_on_page(response) == [wanted.number]

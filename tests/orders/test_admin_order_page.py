@@ -9,17 +9,9 @@ from orders.actors import Actor
 from orders.models import OrderStatusChange
 from orders.services import order_process
 from orders.statuses import OrderStatus
-from payments.models import PaymentEvent
-from tests.factories import OrderFactory, dispatch_fields, make_nfe_key
+from tests.admin_urls import change_url, process_url
+from tests.factories import OrderFactory, PaymentEventFactory, dispatch_fields, make_nfe_key
 from tests.orders.test_admin_order_list import bulk_orders
-
-
-def change_url(order) -> str:
-    return reverse("admin:orders_order_change", args=[order.pk])
-
-
-def process_url(order) -> str:
-    return reverse("admin:orders_order_process", args=[order.pk])
 
 
 def test_order_page_shows_the_order_read_only(client, lojista):
@@ -202,15 +194,7 @@ def test_order_page_queries_stay_constant_from_10_to_1000_orders(
 
 def test_a_chargeback_is_flagged_on_the_order_page(client, lojista):
     order = OrderFactory(status="aprovado")
-    PaymentEvent.objects.create(
-        provider="mercadopago",
-        event_id="evt-1",
-        kind="chargeback",
-        order=order,
-        outcome="recorded",
-        detail="Contestação aberta pelo titular do cartão.",
-        needs_attention=True,
-    )
+    PaymentEventFactory(order=order, chargeback=True)
     client.force_login(lojista)
 
     text = client.get(change_url(order)).content.decode()

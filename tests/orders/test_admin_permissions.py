@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.admin import helpers
-from django.urls import reverse
 
 from notifications.models import EmailOutbox
 from orders.models import OrderStatusChange
 from orders.statuses import OrderStatus
+from tests.admin_urls import ORDER_LIST_URL, process_url
 from tests.factories import OrderFactory, UserFactory
 
 ROLES = ["customer", "staff_without_permission", "viewer", "lojista", "suporte", "superuser"]
@@ -30,10 +30,6 @@ def login(db, client, request):
         return client
 
     return as_role
-
-
-def process_url(order) -> str:
-    return reverse("admin:orders_order_process", args=[order.pk])
 
 
 def rows() -> tuple[int, int]:
@@ -135,7 +131,7 @@ def test_bulk_action(login, role):
         helpers.ACTION_CHECKBOX_NAME: [order.pk for order in orders],
     }
 
-    response = login(role).post(reverse("admin:orders_order_changelist"), data)
+    response = login(role).post(ORDER_LIST_URL, data)
 
     statuses = {order.__class__.objects.get(pk=order.pk).status for order in orders}
     if role in PROCESSORS:
@@ -151,6 +147,6 @@ def test_bulk_action(login, role):
 def test_viewer_is_not_offered_the_bulk_actions(login):
     OrderFactory()
 
-    response = login("viewer").get(reverse("admin:orders_order_changelist"))
+    response = login("viewer").get(ORDER_LIST_URL)
 
     assert "process_to_" not in response.content.decode()

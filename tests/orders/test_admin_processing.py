@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import reverse
 
 from notifications.models import EmailOutbox
 from orders.models import OrderStatusChange
 from orders.statuses import OrderStatus
+from tests.admin_urls import change_url, process_url
 from tests.factories import OrderFactory, dispatch_fields, make_nfe_key
-
-
-def process_url(order) -> str:
-    return reverse("admin:orders_order_process", args=[order.pk])
-
-
-def change_url(order) -> str:
-    return reverse("admin:orders_order_change", args=[order.pk])
 
 
 def post_data(order, to_status: str, fields: dict | None = None, **extra) -> dict:
@@ -155,28 +148,26 @@ def test_uploaded_xml_fills_in_the_key_and_is_cross_checked(client, lojista):
     assert (order.status, order.nfe_key, order.invoice_number) == ("despachado", key, "888")
 
 
-def test_uploaded_xml_of_another_invoice_is_refused(client, lojista):
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        (
+            nfe_xml(make_nfe_key(999), 999).encode(),
+            "A chave do XML não confere com a Chave NF-e informada.",
+        ),
+        (b"\xff\xfe\x00garbage", "O arquivo não é um XML de NF-e em UTF-8."),
+    ],
+    ids=["xml-of-another-invoice", "not-xml"],
+)
+def test_an_uploaded_file_that_is_not_this_invoices_xml_is_refused(client, lojista, content, error):
     order = OrderFactory(status="aprovado")
     client.force_login(lojista)
-    upload = SimpleUploadedFile("nota.xml", nfe_xml(make_nfe_key(999), 999).encode())
+    upload = SimpleUploadedFile("nota.xml", content)
     fields = dispatch_fields(1234, nfe_xml_file=upload)
 
     response = client.post(process_url(order), post_data(order, "despachado", fields))
 
-    assert "A chave do XML não confere com a Chave NF-e informada." in response.content.decode()
-    order.refresh_from_db()
-    assert order.status == OrderStatus.APROVADO
-
-
-def test_a_file_that_is_not_xml_is_refused_in_portuguese(client, lojista):
-    order = OrderFactory(status="aprovado")
-    client.force_login(lojista)
-    upload = SimpleUploadedFile("nota.xml", b"\xff\xfe\x00garbage")
-    fields = dispatch_fields(1234, nfe_xml_file=upload)
-
-    response = client.post(process_url(order), post_data(order, "despachado", fields))
-
-    assert "O arquivo não é um XML de NF-e em UTF-8." in response.content.decode()
+    assert error in response.content.decode()
     order.refresh_from_db()
     assert order.status == OrderStatus.APROVADO
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Callable
 
 import pytest
-from django.db import connection
 
 from orders.actors import Actor
-from orders.errors import OrderProcessingError
 from orders.models import Order
 from orders.services import order_process
 from orders.statuses import OrderStatus
+from tests.concurrency import outcome, run_at_once
 from tests.factories import OrderFactory, fields_for, staff_user
 
 S = OrderStatus
@@ -21,28 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def race(attempts: list[Callable[[], object]]) -> list[str]:
-    """Run the attempts in threads released together; each outcome is "ok" or a refusal code."""
-    barrier = threading.Barrier(len(attempts))
-    outcomes: list[str] = [""] * len(attempts)
-
-    def run(index: int, attempt: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            attempt()
-            outcomes[index] = "ok"
-        except OrderProcessingError as refusal:
-            outcomes[index] = str(refusal.code)
-        except Exception as error:  # noqa: BLE001 - the test reports any other failure
-            outcomes[index] = f"error: {error!r}"
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
+    return [outcome(result) for result in run_at_once(*attempts)]
 
 
 def change(order: Order, to: S, actor: Actor, **kwargs: object) -> Callable[[], object]:

@@ -28,7 +28,11 @@ def test_check_digit_matches_the_manual_example():
     assert nfe_check_digit("5206043300991100250655012000000780026730161") == 5
 
 
-@pytest.mark.parametrize("key", [NUMERIC_KEY, ALPHANUMERIC_KEY])
+@pytest.mark.parametrize(
+    "key",
+    [NUMERIC_KEY, ALPHANUMERIC_KEY, make_nfe_key(1234, model="65")],
+    ids=["numeric", "alphanumeric-cnpj", "model-65"],
+)
 def test_valid_keys_are_accepted(key):
     validate_nfe_key(key)
 
@@ -40,27 +44,29 @@ def test_letters_count_by_their_code_point_in_the_check_digit():
     )
 
 
-def test_wrong_check_digit_is_refused():
-    wrong = NUMERIC_KEY[:43] + str((int(NUMERIC_KEY[43]) + 1) % 10)
-    assert _error_code(wrong) == "nfe_check_digit"
-
-
-@pytest.mark.parametrize("key", [NUMERIC_KEY[:43], NUMERIC_KEY + "1", ""])
-def test_wrong_length_is_refused(key):
-    assert _error_code(key) == "nfe_length"
-
-
-def test_letters_outside_the_cnpj_are_refused():
-    assert _error_code("A" + NUMERIC_KEY[1:]) == "nfe_format"
-
-
-def test_unknown_state_code_is_refused():
-    assert _error_code(_with_digit("99" + NUMERIC_KEY[2:43])) == "nfe_state"
-
-
-def test_model_other_than_55_or_65_is_refused():
-    assert _error_code(make_nfe_key(1234, model="57")) == "nfe_model"
-    validate_nfe_key(make_nfe_key(1234, model="65"))
+@pytest.mark.parametrize(
+    ("key", "code"),
+    [
+        (NUMERIC_KEY[:43] + str((int(NUMERIC_KEY[43]) + 1) % 10), "nfe_check_digit"),
+        (NUMERIC_KEY[:43], "nfe_length"),
+        (NUMERIC_KEY + "1", "nfe_length"),
+        ("", "nfe_length"),
+        ("A" + NUMERIC_KEY[1:], "nfe_format"),
+        (_with_digit("99" + NUMERIC_KEY[2:43]), "nfe_state"),
+        (make_nfe_key(1234, model="57"), "nfe_model"),
+    ],
+    ids=[
+        "wrong-check-digit",
+        "too-short",
+        "too-long",
+        "empty",
+        "letters-outside-the-cnpj",
+        "unknown-state-code",
+        "model-other-than-55-or-65",
+    ],
+)
+def test_a_wrong_key_is_refused_with_its_reason(key, code):
+    assert _error_code(key) == code
 
 
 def test_pasted_key_with_spaces_is_normalized():

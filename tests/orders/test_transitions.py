@@ -129,20 +129,26 @@ def test_message_and_note_are_kept_on_the_change(order_factory, lojista_actor):
     assert change.internal_note == "Cliente pediu linha dourada."
 
 
-def test_a_user_who_may_only_view_cannot_process(order_factory, viewer):
+def deactivated(user):
+    user.is_active = False
+    user.save()
+    return user
+
+
+@pytest.mark.parametrize(
+    ("user_fixture", "prepare"),
+    [("viewer", lambda user: user), ("lojista", deactivated)],
+    ids=["may-only-view", "deactivated-staff"],
+)
+def test_who_may_not_process_is_refused_and_nothing_changes(
+    order_factory, request, user_fixture, prepare
+):
+    user = prepare(request.getfixturevalue(user_fixture))
     order = order_factory()
     with pytest.raises(OrderProcessingError) as refusal:
-        order_process(order, to_status=S.APROVADO, by=Actor.person(viewer))
+        order_process(order, to_status=S.APROVADO, by=Actor.person(user))
     assert refusal.value.code == RefusalCode.PERMISSION_DENIED
     assert order.status_changes.count() == 1
-
-
-def test_a_deactivated_staff_member_cannot_process(order_factory, lojista):
-    lojista.is_active = False
-    lojista.save()
-    with pytest.raises(OrderProcessingError) as refusal:
-        order_process(order_factory(), to_status=S.APROVADO, by=Actor.person(lojista))
-    assert refusal.value.code == RefusalCode.PERMISSION_DENIED
 
 
 def test_unknown_status_is_refused(order_factory, lojista_actor):

@@ -13,7 +13,6 @@ import time
 import pytest
 import requests
 import responses
-from django.core.cache import cache
 
 from orders.models import ActorKind
 from orders.statuses import OrderStatus
@@ -35,10 +34,9 @@ GOLDEN = {
 
 
 @pytest.fixture(autouse=True)
-def mercadopago_settings(settings):
+def mercadopago_settings(settings, fresh_rate_limits):
     settings.MERCADOPAGO_WEBHOOK_SECRET = [SECRET]
     settings.MERCADOPAGO_ACCESS_TOKEN = "APP_USR-teste"
-    cache.clear()
 
 
 @pytest.fixture

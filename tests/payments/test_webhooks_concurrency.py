@@ -4,43 +4,19 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
 from django.test import Client
 
 from notifications.models import EmailOutbox
 from orders.statuses import OrderStatus
 from payments.models import PaymentEvent
 from payments.signing import sign
+from tests.concurrency import run_at_once
 from tests.factories import OrderFactory, staff_user
 
 SECRET = "segredo-concorrente"
-
-
-def run_together(*calls):
-    """Runs each call in its own thread and database connection, released at one instant."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # Reported in the test thread.
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=item) for item in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def signed_post(body: bytes):
@@ -51,9 +27,8 @@ def signed_post(body: bytes):
 
 
 @pytest.fixture(autouse=True)
-def webhook_secret(settings):
+def webhook_secret(settings, fresh_rate_limits):
     settings.PAYMENT_WEBHOOK_SECRET = [SECRET]
-    cache.clear()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -62,7 +37,7 @@ def test_five_copies_at_once_make_one_event_and_one_status_change(postgres):
     body = json.dumps({"id": "evt_dup", "type": "payment.approved", "order": order.number})
     emails_before = EmailOutbox.objects.count()
 
-    responses = run_together(*[signed_post(body.encode())] * 5)
+    responses = run_at_once(*[signed_post(body.encode())] * 5)
 
     assert [getattr(r, "status_code", r) for r in responses] == [200] * 5
     assert sum(r.json()["duplicate"] is False for r in responses) == 1
@@ -79,7 +54,7 @@ def test_approval_and_rejection_racing_leave_exactly_one_outcome(postgres):
     approve = json.dumps({"id": "evt_a", "type": "payment.approved", "order": order.number})
     reject = json.dumps({"id": "evt_r", "type": "payment.rejected", "order": order.number})
 
-    responses = run_together(signed_post(approve.encode()), signed_post(reject.encode()))
+    responses = run_at_once(signed_post(approve.encode()), signed_post(reject.encode()))
 
     assert [getattr(r, "status_code", r) for r in responses] == [200, 200]
     outcomes = sorted(r.json()["outcome"] for r in responses)
@@ -103,14 +78,11 @@ def test_webhook_approval_racing_a_staff_cancel_never_deadlocks(postgres):
         )
 
         def cancel(order=order):
-            try:
-                return order_process(
-                    order, to_status="cancelado", by=staff, fields={"reason": "Sem estoque"}
-                )
-            except OrderProcessingError as error:
-                return error
+            return order_process(
+                order, to_status="cancelado", by=staff, fields={"reason": "Sem estoque"}
+            )
 
-        webhook, cancelled = run_together(signed_post(body.encode()), cancel)
+        webhook, cancelled = run_at_once(signed_post(body.encode()), cancel)
 
         assert getattr(webhook, "status_code", webhook) == 200
         assert not isinstance(cancelled, Exception) or isinstance(cancelled, OrderProcessingError)

@@ -8,7 +8,6 @@ from urllib.parse import quote
 
 import pytest
 import responses
-from django.core.cache import cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -33,11 +32,10 @@ header_text = st.text(st.characters(min_codepoint=32, max_codepoint=255), max_si
 
 
 @pytest.fixture(autouse=True)
-def webhook_settings(settings):
+def webhook_settings(settings, fresh_rate_limits):
     settings.PAYMENT_WEBHOOK_SECRET = [SECRET]
     settings.MERCADOPAGO_WEBHOOK_SECRET = [SECRET]
     settings.PAYMENT_WEBHOOK_RATE_LIMIT = "100000/m"
-    cache.clear()
 
 
 @pytest.fixture

@@ -9,12 +9,12 @@ import pytest
 import redis
 from django.core import mail
 from django.core.management import call_command
-from django.urls import reverse
 
 from notifications.models import EmailOutbox, OutboxStatus
 from orders.actors import Actor
 from orders.models import OrderStatusChange
 from orders.services import order_process
+from tests.admin_urls import process_url
 from tests.factories import OrderFactory
 
 # Nothing listens on port 1: publishing fails the way a stopped Redis does.
@@ -85,7 +85,7 @@ def test_twenty_admin_transitions_with_the_broker_down_never_hang(real_broker, c
     for order in orders:
         started = time.monotonic()
         response = client.post(
-            reverse("admin:orders_order_process", args=[order.pk]),
+            process_url(order),
             {"expected_status": "aprovado", "to_status": "em_producao", "message": "", "note": ""},
         )
         elapsed = time.monotonic() - started
@@ -118,7 +118,7 @@ def test_admin_transitions_never_hang_while_redis_pauses_writes(
         for order in orders:
             started = time.monotonic()
             response = client.post(
-                reverse("admin:orders_order_process", args=[order.pk]),
+                process_url(order),
                 {"expected_status": "aprovado", "to_status": "em_producao", "note": ""},
             )
             elapsed = time.monotonic() - started

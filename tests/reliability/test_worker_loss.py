@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import os
 import signal
-import threading
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from notifications.models import EmailOutbox, OutboxStatus
@@ -16,6 +14,7 @@ from notifications.sending import deliver
 from notifications.sweeper import sweep
 from notifications.tasks import send_email
 from orders.services import order_create
+from tests.concurrency import run_at_once
 from tests.reliability.conftest import wait_for
 
 ITEMS = [{"description": "Camiseta básica", "quantity": 1, "unit_price": "59.90"}]
@@ -95,11 +94,7 @@ def test_the_same_task_delivered_twice_sends_one_email(worker_factory):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_sends_and_sweepers_never_send_twice(mailoutbox, settings):
-    if connection.vendor != "postgresql":
-        from tests.conftest import need_service
-
-        need_service("this test needs PostgreSQL row locks (skip_locked)")
+def test_concurrent_sends_and_sweepers_never_send_twice(postgres, mailoutbox, settings):
     # given: 100 e-mails still pending (as after a broker outage)
     rows = EmailOutbox.objects.bulk_create(
         EmailOutbox(
@@ -114,24 +109,14 @@ def test_concurrent_sends_and_sweepers_never_send_twice(mailoutbox, settings):
     settings.NOTIFICATIONS_BATCH_SIZE = 5
 
     # when: two sweepers and two direct sends race over them
-    def run(target) -> None:
-        try:
-            target()
-        finally:
-            connection.close()
+    def send_each() -> None:
+        for row in rows:
+            deliver(row.pk)
 
-    threads = [
-        threading.Thread(target=run, args=(sweep,)),
-        threading.Thread(target=run, args=(sweep,)),
-        threading.Thread(target=run, args=(lambda: [deliver(r.pk) for r in rows],)),
-        threading.Thread(target=run, args=(lambda: [deliver(r.pk) for r in rows],)),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = run_at_once(sweep, sweep, send_each, send_each)
 
-    # then: every e-mail went out exactly once
+    # then: nothing crashed, and every e-mail went out exactly once
+    assert not [r for r in results if isinstance(r, Exception)], results
     recipients = sorted(m.to[0] for m in mailoutbox)
     assert recipients == sorted(f"c{n}@exemplo.com.br" for n in range(100))
     assert set(EmailOutbox.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}

@@ -7,20 +7,13 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.test import Client
 
 from orders.models import Order
-from tests.factories import OrderFactory, UserFactory
+from tests.factories import OrderFactory, verified_customer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 PASSWORD = "Jabuticaba-azul-2026"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    # allauth counts attempts per IP in the cache; each test starts from zero.
-    cache.clear()
 
 
 def sign_up(client: Client, email: str):
@@ -87,8 +80,7 @@ def test_orders_under_an_address_stay_hidden_until_the_address_is_verified(clien
 
 
 def test_an_unverified_extra_address_does_not_open_its_orders(client):
-    user = UserFactory(username="eva", email="eva@exemplo.com.br")
-    EmailAddress.objects.create(user=user, email="eva@exemplo.com.br", verified=True, primary=True)
+    user = verified_customer("eva@exemplo.com.br")
     EmailAddress.objects.create(user=user, email="vitima@exemplo.com.br", verified=False)
     own = OrderFactory(customer_email="eva@exemplo.com.br")
     OrderFactory(customer_email="vitima@exemplo.com.br")
@@ -105,8 +97,7 @@ def test_anonymous_users_see_no_orders():
 
 
 def test_a_password_reset_sends_a_portuguese_link_that_works(client, mailoutbox):
-    user = UserFactory(username="fabio", email="fabio@exemplo.com.br")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    verified_customer("fabio@exemplo.com.br")
 
     client.post("/conta/password/reset/", {"email": "fabio@exemplo.com.br"})
     message = mailoutbox[-1]
@@ -122,8 +113,7 @@ def test_a_password_reset_sends_a_portuguese_link_that_works(client, mailoutbox)
 
 
 def test_a_wrong_password_is_refused_with_a_portuguese_error(client):
-    user = UserFactory(username="gil", email="gil@exemplo.com.br")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    user = verified_customer("gil@exemplo.com.br")
 
     response = client.post("/conta/login/", {"login": user.email, "password": "errada"})
 
@@ -145,8 +135,7 @@ def test_a_wrong_password_is_refused_with_a_portuguese_error(client):
     ],
 )
 def test_customer_forms_refuse_a_post_without_the_csrf_token(path, data, mailoutbox):
-    user = UserFactory(username="hugo", email="hugo@exemplo.com.br", password=PASSWORD)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    user = verified_customer("hugo@exemplo.com.br", password=PASSWORD)
     client = Client(enforce_csrf_checks=True)
     if path in {"/conta/logout/", "/conta/email/"}:
         client.force_login(user)
@@ -161,8 +150,7 @@ def test_customer_forms_refuse_a_post_without_the_csrf_token(path, data, mailout
 
 
 def test_the_login_form_works_with_its_csrf_token():
-    user = UserFactory(username="ines", email="ines@exemplo.com.br", password=PASSWORD)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    user = verified_customer("ines@exemplo.com.br", password=PASSWORD)
     client = Client(enforce_csrf_checks=True)
 
     client.get("/conta/login/")

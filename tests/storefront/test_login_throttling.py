@@ -3,29 +3,20 @@
 from __future__ import annotations
 
 import pytest
-from allauth.account.models import EmailAddress
 from axes.models import AccessAttempt
-from django.core.cache import cache
 from django.test import Client, RequestFactory
 
 from jetorders.clients import client_ip
-from tests.factories import UserFactory
+from tests.factories import UserFactory, verified_customer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 PASSWORD = "Jabuticaba-azul-2026"
 PROXY = "10.0.0.2"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-
-
 @pytest.fixture
 def customer():
-    user = UserFactory(username="rita", email="rita@exemplo.com.br", password=PASSWORD)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
+    return verified_customer("rita@exemplo.com.br", password=PASSWORD)
 
 
 def customer_login(client: Client, password: str, **headers: str):
@@ -84,8 +75,7 @@ def test_a_spoofed_forwarded_for_behind_our_proxy_does_not_reset_the_counter(
 
 def test_a_lockout_leaves_other_people_alone(client, customer, settings):
     settings.NUM_PROXIES = settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
-    other = UserFactory(username="saulo", email="saulo@exemplo.com.br", password=PASSWORD)
-    EmailAddress.objects.create(user=other, email=other.email, verified=True, primary=True)
+    verified_customer("saulo@exemplo.com.br", password=PASSWORD)
     for _ in range(6):
         customer_login(client, "errada", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.7")
 

@@ -5,22 +5,20 @@ from __future__ import annotations
 import re
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.urls import reverse
 from django.utils import timezone
 
 from orders.models import Order
 from orders.services import order_process
 from orders.statuses import CUSTOMER_DESCRIPTIONS, OrderStatus
-from tests.factories import OrderFactory, UserFactory, dispatch_fields
+from tests.factories import (
+    OrderFactory,
+    dispatch_fields,
+    dispatched_with_message_and_note,
+    verified_customer,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def verified_customer(email: str, *, verified: bool = True):
-    user = UserFactory(username=email, email=email)
-    EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
-    return user
 
 
 def timeline_html(html: str) -> str:
@@ -123,12 +121,9 @@ def test_the_timeline_shows_messages_to_the_customer_never_staff_only_data(
     client, ana, lojista_actor, suporte_actor
 ):
     # given an order with a message, an internal note and a support override
-    order = OrderFactory(customer_email="ana@exemplo.com.br", status="aprovado")
-    order_process(
-        order,
-        to_status=OrderStatus.DESPACHADO,
+    order = dispatched_with_message_and_note(
+        customer_email="ana@exemplo.com.br",
         by=lojista_actor,
-        fields=dispatch_fields(),
         message="Seu pacote saiu hoje, bom proveito!",
         note="NOTA INTERNA: cliente reclamou no SAC",
     )

@@ -6,9 +6,7 @@ import pytest
 from django.core import signing
 
 from orders.links import SALT, order_status_path, order_status_token
-from orders.services import order_process
-from orders.statuses import OrderStatus
-from tests.factories import OrderFactory, dispatch_fields
+from tests.factories import OrderFactory, dispatched_with_message_and_note
 
 pytestmark = pytest.mark.django_db
 
@@ -67,12 +65,8 @@ def test_a_token_for_an_order_that_no_longer_exists_is_a_404(client):
 
 
 def test_the_status_page_shows_no_internal_note(client, lojista_actor):
-    order = OrderFactory(status="aprovado")
-    order_process(
-        order,
-        to_status=OrderStatus.DESPACHADO,
+    order = dispatched_with_message_and_note(
         by=lojista_actor,
-        fields=dispatch_fields(),
         message="Enviamos hoje pela manhã.",
         note="NOTA INTERNA: endereço conferido por telefone",
     )
