@@ -82,11 +82,34 @@ def service_rate(size: int, workers: int) -> float:
     return rate(size, lambda: concurrently(jobs))
 
 
+def without_kick(size: int) -> float:
+    """order_process with the after-commit kick replaced by a no-op: what the database work
+    costs without the broker (the e-mail still waits in the outbox for the sweeper)."""
+    from notifications import outbox
+
+    kick = outbox.kick
+    outbox.kick = lambda outbox_id: True
+    try:
+        return service_rate(size, 1)
+    finally:
+        outbox.kick = kick
+
+
 def bench_processing(rows: list[Row], size: int, runs: int) -> None:
     for workers in (1, 2):
         top = sample(lambda w=workers: ceiling_rate(size, w), runs)
         got = sample(lambda w=workers: service_rate(size, w), runs)
         rows.append(Row("processamento", f"teto psycopg, c={workers}", "alterações/s", *top))
+        if workers == 1:
+            rows.append(
+                Row(
+                    "processamento",
+                    "order_process sem o aviso ao broker, c=1",
+                    "alterações/s",
+                    *sample(lambda: without_kick(size), runs),
+                    ceiling=top[0],
+                )
+            )
         rows.append(
             Row(
                 "processamento",

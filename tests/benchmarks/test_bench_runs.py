@@ -16,7 +16,7 @@ from tests.conftest import need_service
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = {
-    "processamento": 4,  # ceiling and order_process, c=1 and c=2
+    "processamento": 5,  # ceiling and order_process at c=1 and c=2, and c=1 without the kick
     "e-mails": 2,  # bare Celery round trip and the e-mail pipeline
     "gateway": 1,
     "API": 2,
