@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+
+# dd/mm/aaaa hh:mm, the way Brazilian staff write dates. Formatted directly: the list shows
+# two dates on each of its 50 rows, and the localised formatter was a fifth of its time.
+DATE = "%d/%m/%Y"
+TIME = "%H:%M"
 
 
 def short_datetime(value: datetime | None) -> str:
     if value is None:
         return "—"
-    return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    return timezone.localtime(value).strftime(f"{DATE} {TIME}")
 
 
 def two_line_datetime(value: datetime | None) -> str:
@@ -20,11 +25,7 @@ def two_line_datetime(value: datetime | None) -> str:
     if value is None:
         return "—"
     local = timezone.localtime(value)
-    return format_html(
-        "{}<br>{}",
-        formats.date_format(local, "SHORT_DATE_FORMAT"),
-        formats.time_format(local, "H:i"),
-    )
+    return format_html("{}<br>{}", local.strftime(DATE), local.strftime(TIME))
 
 
 def status_badge(status: str, label: str) -> SafeString:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import path, reverse
@@ -184,6 +185,16 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
             "final_notice": final_notice,
             "is_override": is_final(order.status),
         }
+
+    def action_checkbox(self, order: Order) -> str:
+        # The same checkbox Django renders, without a template render per row (a quarter of
+        # the list's time at 50 rows).
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            order.pk,
+            _("Selecionar o pedido %(number)s") % {"number": order.number or order.pk},
+        )
 
     @admin.display(description=_("pedido"), ordering="id")
     def number_col(self, order: Order) -> str:
