@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders.emails import EMAIL_STATE_LABELS, email_states_for
@@ -41,6 +42,10 @@ class TimelineRow:
     revoked: bool = False
     revoked_at: datetime | None = None
     email_state: str = ""
+    # dd/mm/aaaa hh:mm in the store's time zone, formatted once here rather than per template
+    # filter call.
+    created_display: str = ""
+    revoked_display: str = ""
 
     @property
     def email_state_key(self) -> str:
@@ -62,8 +67,18 @@ def _field_rows(values: dict) -> list[FieldRow]:
     return rows
 
 
-def _label(status: str) -> str:
-    return str(OrderStatus(status).label) if status in OrderStatus.values else status or "—"
+def _label(status: str, labels: dict[str, str] | None = None) -> str:
+    labels = labels if labels is not None else _labels()
+    return labels.get(status, status or "—")
+
+
+def _labels() -> dict[str, str]:
+    # Translated once per page: a long history asks for the same eight labels many times.
+    return {status.value: str(status.label) for status in OrderStatus}
+
+
+def _local(value: datetime | None) -> str:
+    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
 
 
 def timeline(changes: Iterable[OrderStatusChange]) -> list[TimelineRow]:
@@ -71,12 +86,14 @@ def timeline(changes: Iterable[OrderStatusChange]) -> list[TimelineRow]:
     changes = list(changes)
     when = {change.pk: change.created_at for change in changes}
     email_states = email_states_for([change.pk for change in changes])
+    labels = _labels()
     return [
         TimelineRow(
             status=change.to_status,
-            status_label=_label(change.to_status),
-            from_label=_label(change.from_status) if change.from_status else "",
+            status_label=_label(change.to_status, labels),
+            from_label=_label(change.from_status, labels) if change.from_status else "",
             created_at=change.created_at,
+            created_display=_local(change.created_at),
             actor=change.actor_display,
             fields=_field_rows(change.fields or {}),
             message=change.message_to_customer,
@@ -85,6 +102,7 @@ def timeline(changes: Iterable[OrderStatusChange]) -> list[TimelineRow]:
             override_reason=change.override_reason,
             revoked=change.revoked,
             revoked_at=when.get(change.revoked_by_id),
+            revoked_display=_local(when.get(change.revoked_by_id)),
             email_state=email_states.get(change.pk, ""),
         )
         for change in changes
