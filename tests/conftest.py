@@ -8,7 +8,13 @@ from django.db import connection
 from orders.actors import Actor
 from tests.factories import OrderFactory, UserFactory, staff_user, support_user
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
+
+def ci_mode(value: str | None) -> bool:
+    """CI=true, CI=1 and CI=yes (any case) all mean CI: a missing service fails, never skips."""
+    return (value or "").strip().lower() in {"1", "yes", "true"}
+
+
+IN_CI = ci_mode(os.environ.get("CI"))
 
 
 def need_service(reason: str) -> None:
