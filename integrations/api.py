@@ -33,7 +33,7 @@ from .schemas import ErrorOut, OrderIn, OrderOut, StatusIn, order_out
 from .tokens import authenticate_token
 
 logger = logging.getLogger("integrations.api")
-ORDER_NUMBER = re.compile(r"^[0-9A-Za-z-]{1,20}$")
+ORDER_NUMBER = re.compile(r"[0-9A-Za-z-]{1,20}")
 
 address_limit = RateLimit("api-address", "INTEGRATION_API_ADDRESS_RATE_LIMIT", client_ip)
 
@@ -77,7 +77,7 @@ ERRORS: dict[int, Any] = {
 
 
 def _order(number: str) -> Order:
-    order = Order.objects.filter(number=number).first() if ORDER_NUMBER.match(number) else None
+    order = Order.objects.filter(number=number).first() if ORDER_NUMBER.fullmatch(number) else None
     if order is None:
         raise Http404(_("Pedido %(number)s não encontrado.") % {"number": number[:20]})
     return order

@@ -20,7 +20,7 @@ from .signing import SignatureError, any_signature_matches, parse_signature_head
 
 PROVIDER = "mercadopago"
 LABEL = "Mercado Pago"
-PAYMENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+PAYMENT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 # Design §2. `authorized` is a card authorised but not yet captured; `in_mediation` is a
 # dispute the customer opened, which staff must look at like a chargeback.
