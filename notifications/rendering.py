@@ -62,8 +62,10 @@ def render_sources(
         if problems:
             raise RenderError("; ".join(problems))
     try:
-        subject = TEXT_ENGINE.from_string(parts["subject"]).render(Context(context))
-        text = TEXT_ENGINE.from_string(parts["body_text"]).render(Context(context))
+        # The subject and the text part are plain text: a Context escapes by default whatever
+        # its engine says, so it is told not to (D'Ávila, not D&#x27;Ávila). HTML is escaped.
+        subject = TEXT_ENGINE.from_string(parts["subject"]).render(plain_context(context))
+        text = TEXT_ENGINE.from_string(parts["body_text"]).render(plain_context(context))
         html = ENGINE.from_string(parts["body_html"]).render(Context(context))
         if spec.text_layout:
             text = loader.render_to_string(spec.text_layout, {**context, "conteudo": text})
@@ -76,6 +78,10 @@ def render_sources(
         raise RenderError(str(error)) from error
     text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
     return RenderedEmail(subject=one_line(subject), text=text, html=html)
+
+
+def plain_context(context: dict[str, Any]) -> Context:
+    return Context(context, autoescape=False)
 
 
 def one_line(subject: str) -> str:
