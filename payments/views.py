@@ -157,6 +157,7 @@ def mercadopago_webhook(request: HttpRequest) -> JsonResponse:
             data_id,
             request_id,
             settings.MERCADOPAGO_WEBHOOK_SECRET,
+            now=time.time(),
         )
     except SignatureError as error:
         raise Refusal(401, "invalid_signature", error.detail) from error
