@@ -318,6 +318,12 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 
+# Security hardening
+# ------------------------------------------------------------------------------
+# Seconds a status-page link (/pedido/<token>/) opens after its e-mail was sent; each status
+# e-mail carries a freshly signed one (orders/links.py).
+STATUS_LINK_MAX_AGE = env.int("STATUS_LINK_MAX_AGE", default=180 * 24 * 60 * 60)
+
 # Logging
 # ------------------------------------------------------------------------------
 LOGGING = {
