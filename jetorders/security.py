@@ -144,8 +144,19 @@ class StaffIdleTimeoutMiddleware:
     def _refresh(self, request: HttpRequest) -> None:
         session = request.session
         now = int(timezone.now().timestamp())
-        idle = settings.STAFF_SESSION_IDLE_MINUTES * 60
         last = session.get(STAFF_SEEN_KEY, 0)
+        idle = settings.STAFF_SESSION_IDLE_MINUTES * 60
         if now - last >= STAFF_SESSION_REFRESH_SECONDS or session.get_expiry_age() > idle:
-            session[STAFF_SEEN_KEY] = now
-            session.set_expiry(idle)
+            mark_staff_seen(session, now)
+
+
+def mark_staff_seen(session, now: int) -> None:
+    session[STAFF_SEEN_KEY] = now
+    session.set_expiry(settings.STAFF_SESSION_IDLE_MINUTES * 60)
+
+
+def start_staff_idle_timeout(sender: object, request: HttpRequest, user, **kwargs) -> None:
+    """On login (user_logged_in, connected in jetorders.apps): a staff session starts with the
+    idle expiry, saved with the login itself, so the first page costs no extra write."""
+    if user.is_staff and hasattr(request, "session"):
+        mark_staff_seen(request.session, int(timezone.now().timestamp()))

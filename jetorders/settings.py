@@ -339,7 +339,8 @@ MIDDLEWARE.insert(
 )
 # Ninja serves /api/v1/docs with the swagger-ui bundled in its static files when it is an
 # installed app; otherwise its page loads swagger-ui from a CDN (ninja/openapi/docs.py).
-INSTALLED_APPS += ["ninja"]
+# jetorders is an app only to connect the staff login hook (jetorders/apps.py).
+INSTALLED_APPS += ["ninja", "jetorders"]
 
 # Logging
 # ------------------------------------------------------------------------------

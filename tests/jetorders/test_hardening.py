@@ -10,7 +10,9 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.sessions.models import Session
 from django.contrib.staticfiles import finders
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jetorders.security import CONTENT_SECURITY_POLICY
@@ -256,3 +258,23 @@ def test_a_customer_keeps_the_normal_session_length(client, clock, settings):
     clock.advance(24 * 60)
 
     assert client.get("/conta/pedidos/").status_code == 200
+
+
+def test_logging_in_to_the_admin_starts_the_idle_timeout(client, lojista):
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "lojista", "password": "senha-de-teste-123"},
+    )
+
+    assert response.status_code == 302
+    assert timedelta(minutes=59) < session_expiry(client) <= timedelta(minutes=60)
+
+
+def test_the_first_page_after_login_costs_no_extra_session_write(client, lojista):
+    client.force_login(lojista)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/admin/").status_code == 200
+
+    writes = [q["sql"] for q in queries if q["sql"].startswith(("UPDATE", "INSERT"))]
+    assert not [sql for sql in writes if "django_session" in sql]
