@@ -1,4 +1,4 @@
-"""The tags and filters a store-edited e-mail renders with, each bounded (R24).
+"""The tags and filters a store-edited e-mail renders with, each bounded (docs/reliability.md, R24).
 
 Django's own `for` and filters, wrapped: every loop iteration counts against a per-render
 budget (iterations and a wall-clock limit), and no filter may return a string longer than
