@@ -9,16 +9,26 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import ApiToken
+from .forms import ApiTokenForm
+from .models import ApiScope, ApiToken
+from .tokens import ordered_scopes
 
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    form = ApiTokenForm
+    list_display = ["name", "prefix", "scopes_display", "created_at", "last_used_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "prefix"]
+    # The scopes are the one thing staff change; the secret itself is never shown again.
+    fields = ["name", "prefix", "scopes", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = ["name", "prefix", "created_at", "last_used_at", "revoked_at"]
     actions = ["revoke"]
+
+    @admin.display(description=_("permissões"))
+    def scopes_display(self, token: ApiToken) -> str:
+        labels = [str(ApiScope(scope).label) for scope in ordered_scopes(token.scopes or [])]
+        return ", ".join(labels) or "—"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # A token's secret can be shown only once: `manage.py create_api_token NAME` does it.

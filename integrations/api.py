@@ -26,14 +26,14 @@ from orders.actors import Actor
 from orders.models import Order
 from orders.services import order_create, order_process
 
-from .errors import JsonErrorsAPI
+from .errors import JsonErrorsAPI, ScopeMissing
 from .idempotency import create_once
-from .models import ApiToken
+from .models import ApiScope, ApiToken
 from .schemas import ErrorOut, OrderIn, OrderOut, StatusIn, order_out
 from .tokens import authenticate_token
 
 logger = logging.getLogger("integrations.api")
-ORDER_NUMBER = re.compile(r"^[0-9A-Za-z-]{1,20}$")
+ORDER_NUMBER = re.compile(r"[0-9A-Za-z-]{1,20}")
 
 address_limit = RateLimit("api-address", "INTEGRATION_API_ADDRESS_RATE_LIMIT", client_ip)
 
@@ -47,6 +47,12 @@ token_limit = RateLimit("api-token", "INTEGRATION_API_RATE_LIMIT", _token_key)
 
 
 class TokenAuth(HttpBearer):
+    """A valid, active token that holds `scope` (a 403 when it lacks it); None: any scope."""
+
+    def __init__(self, scope: ApiScope | None = None) -> None:
+        super().__init__()
+        self.scope = scope
+
     def __call__(self, request: HttpRequest) -> ApiToken | None:
         # Counted before the token is checked, so guessing tokens is rate limited too.
         if not address_limit.allow_request(request):
@@ -54,14 +60,22 @@ class TokenAuth(HttpBearer):
         return super().__call__(request)
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
-        return authenticate_token(token)
+        found = authenticate_token(token)
+        # Checked here, before the body is read and validated: a token without the scope
+        # learns nothing about what a valid request would look like.
+        if found is not None and self.scope and not found.has_scope(self.scope):
+            raise ScopeMissing(self.scope)
+        return found
 
 
 api = JsonErrorsAPI(
     title="JET Pedidos — API de integração",
     version="1",
     description="Pedidos para ERPs, transportadoras e outras integrações. "
-    'Erros: {"error": código, "detail": mensagem, "fields": {campo: [mensagens]}}.',
+    'Erros: {"error": código, "detail": mensagem, "fields": {campo: [mensagens]}}. '
+    "Cada token tem permissões: orders:read (consultar), orders:create (criar) e "
+    "orders:status (alterar o status); sem a permissão do endpoint, a resposta é 403.",
+    # Each endpoint names its scope; a new one without its own auth still needs a token.
     auth=TokenAuth(),
     throttle=[token_limit],
     urls_namespace="api_v1",
@@ -70,6 +84,7 @@ api = JsonErrorsAPI(
 ERRORS: dict[int, Any] = {
     400: ErrorOut,
     401: ErrorOut,
+    403: ErrorOut,
     404: ErrorOut,
     409: ErrorOut,
     429: ErrorOut,
@@ -77,7 +92,7 @@ ERRORS: dict[int, Any] = {
 
 
 def _order(number: str) -> Order:
-    order = Order.objects.filter(number=number).first() if ORDER_NUMBER.match(number) else None
+    order = Order.objects.filter(number=number).first() if ORDER_NUMBER.fullmatch(number) else None
     if order is None:
         raise Http404(_("Pedido %(number)s não encontrado.") % {"number": number[:20]})
     return order
@@ -95,7 +110,11 @@ def _done(request: HttpRequest, status: int, order: Order) -> None:
 
 
 @api.post(
-    "/orders", response={201: OrderOut, 200: OrderOut, **ERRORS}, summary="Cria um pedido em Novo"
+    "/orders",
+    response={201: OrderOut, 200: OrderOut, **ERRORS},
+    summary="Cria um pedido em Novo",
+    description="Permissão: orders:create.",
+    auth=TokenAuth(ApiScope.ORDERS_CREATE),
 )
 def create_order(
     request: HttpRequest,
@@ -142,7 +161,13 @@ def _check_total(payload: OrderIn) -> None:
         )
 
 
-@api.get("/orders/{number}", response={200: OrderOut, **ERRORS}, summary="Status e andamento")
+@api.get(
+    "/orders/{number}",
+    response={200: OrderOut, **ERRORS},
+    summary="Status e andamento",
+    description="Permissão: orders:read.",
+    auth=TokenAuth(ApiScope.ORDERS_READ),
+)
 def get_order(request: HttpRequest, number: str) -> dict[str, Any]:
     order = _order(number)
     _done(request, 200, order)
@@ -153,6 +178,8 @@ def get_order(request: HttpRequest, number: str) -> dict[str, Any]:
     "/orders/{number}/status",
     response={200: OrderOut, **ERRORS},
     summary="Processa o pedido (altera o status)",
+    description="Permissão: orders:status.",
+    auth=TokenAuth(ApiScope.ORDERS_STATUS),
 )
 def process_order(request: HttpRequest, number: str, payload: StatusIn) -> dict[str, Any]:
     change = order_process(

@@ -22,6 +22,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from orders.errors import OrderProcessingError, RefusalCode
 
 from .idempotency import IdempotencyKeyReused
+from .models import ApiScope
 
 logger = logging.getLogger("integrations.api")
 
@@ -33,6 +34,14 @@ HTTP_ERRORS = {
     405: ("method_not_allowed", lambda: _("Método não permitido.")),
     429: ("rate_limited", lambda: _("Muitas requisições; tente de novo em alguns segundos.")),
 }
+
+
+class ScopeMissing(Exception):
+    """The token is valid but lacks the scope this endpoint needs: a 403."""
+
+    def __init__(self, scope: str) -> None:
+        super().__init__(scope)
+        self.scope = scope
 
 
 def pydantic_message(error: dict[str, Any]) -> str:
@@ -153,6 +162,14 @@ def register_error_handlers(api: NinjaAPI) -> None:
         detail = _("Requisição grande demais.")
         return error_response(api, request, 413, "payload_too_large", detail)
 
+    def forbidden(request: HttpRequest, exc: ScopeMissing) -> HttpResponse:
+        detail = _(
+            "Este token não tem a permissão “%(scope)s” (%(label)s). Peça à loja um token "
+            "com essa permissão."
+        ) % {"scope": exc.scope, "label": ApiScope(exc.scope).label}
+        return error_response(api, request, 403, "forbidden", detail)
+
+    api.add_exception_handler(ScopeMissing, forbidden)
     api.add_exception_handler(RequestDataTooBig, too_big)
     api.add_exception_handler(IdempotencyKeyReused, key_reused)
     api.add_exception_handler(OrderProcessingError, refused)

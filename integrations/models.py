@@ -8,6 +8,19 @@ from django.utils.translation import gettext_lazy as _
 from orders.models import Order
 
 
+class ApiScope(models.TextChoices):
+    """What a token may do; each API endpoint needs one (integrations/api.py)."""
+
+    ORDERS_READ = "orders:read", _("Consultar pedidos")
+    ORDERS_CREATE = "orders:create", _("Criar pedidos")
+    ORDERS_STATUS = "orders:status", _("Alterar o status de pedidos")
+
+
+def all_scopes() -> list[str]:
+    """Every scope: the default of a new token, and what tokens from before scopes got."""
+    return [scope.value for scope in ApiScope]
+
+
 class ApiTokenQuerySet(models.QuerySet):
     def active(self) -> ApiTokenQuerySet:
         return self.filter(revoked_at__isnull=True)
@@ -22,6 +35,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("criado em"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("último uso"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revogado em"), null=True, blank=True)
+    # A list of ApiScope values. JSON rather than a PostgreSQL array, so SQLite runs it too.
+    scopes = models.JSONField(_("permissões"), default=all_scopes)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -34,6 +49,9 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def has_scope(self, scope: str) -> bool:
+        return isinstance(self.scopes, list) and scope in self.scopes
 
 
 class ApiOrderCreation(models.Model):

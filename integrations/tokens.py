@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.utils import timezone
 
-from .models import ApiToken
+from .models import ApiToken, all_scopes
 
 PREFIX = "jet_"
 # Recording every call's time would add a write per call; once a minute is enough to see use.
@@ -19,11 +20,25 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8", "replace")).hexdigest()
 
 
-def issue_token(name: str) -> tuple[ApiToken, str]:
-    """A new token named `name` and its secret, which is shown this once and never stored."""
+def issue_token(name: str, scopes: Iterable[str] | None = None) -> tuple[ApiToken, str]:
+    """A new token named `name` and its secret, which is shown this once and never stored.
+
+    `scopes` (ApiScope values) default to all of them.
+    """
     raw = PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(name=name, prefix=raw[:12], key_hash=hash_token(raw))
+    token = ApiToken.objects.create(
+        name=name,
+        prefix=raw[:12],
+        key_hash=hash_token(raw),
+        scopes=ordered_scopes(all_scopes() if scopes is None else scopes),
+    )
     return token, raw
+
+
+def ordered_scopes(scopes: Iterable[str]) -> list[str]:
+    """Known scopes only, each once, in ApiScope's order."""
+    wanted = set(scopes)
+    return [scope for scope in all_scopes() if scope in wanted]
 
 
 def authenticate_token(raw: str) -> ApiToken | None:

@@ -361,6 +361,30 @@ if SENTRY_DSN:
         send_default_pii=False,
     )
 
+# Security hardening
+# ------------------------------------------------------------------------------
+# Seconds a status-page link (/pedido/<token>/) opens after its e-mail was sent; each status
+# e-mail carries a freshly signed one (orders/links.py).
+STATUS_LINK_MAX_AGE = env.int("STATUS_LINK_MAX_AGE", default=180 * 24 * 60 * 60)
+# A staff session ends after this many minutes without a request (customers keep 14 days).
+STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=60)
+# jetorders/security.py: NUL bytes in the URL are a 400 (first, before anything reads the
+# query), out-of-range admin filters a ?e=1 redirect, a Content-Security-Policy on every
+# page, and the staff idle timeout (after auth).
+MIDDLEWARE[:0] = [
+    "jetorders.security.RefuseNulBytesMiddleware",
+    "jetorders.security.AdminBadFilterMiddleware",
+    "jetorders.security.ContentSecurityPolicyMiddleware",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "jetorders.security.StaffIdleTimeoutMiddleware",
+)
+# Ninja serves /api/v1/docs with the swagger-ui bundled in its static files when it is an
+# installed app; otherwise its page loads swagger-ui from a CDN (ninja/openapi/docs.py).
+# jetorders is an app only to connect the staff login hook (jetorders/apps.py).
+INSTALLED_APPS += ["ninja", "jetorders"]
+
 # Logging
 # ------------------------------------------------------------------------------
 # LOG_FORMAT=json writes one JSON object a line (jetorders/logging.py) for log collectors.

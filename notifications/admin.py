@@ -20,6 +20,8 @@ from .models import EmailAttempt, EmailDeliveryEvent, EmailOutbox, EmailTemplate
 from .outbox import requeue
 from .rendering import PARTS
 
+PREVIEW_PARAM = "previa"
+
 
 class ReadOnlyInline(ViewOnlyAdminMixin, admin.TabularInline):
     extra = 0
@@ -139,9 +141,13 @@ class EmailTemplateAdmin(admin.ModelAdmin):
     ):
         template = self.get_object(request, object_id)
         spec = spec_for(template.name) if template else None
+        # Only when asked for ("Pré-visualizar"), and never on a POST: saving a template must
+        # not wait on rendering the one being replaced.
+        wants_preview = request.method == "GET" and PREVIEW_PARAM in request.GET
         extra = {
             "variables": sorted((spec.variables if spec else {}).items()),
-            "preview": preview(template) if template else {},
+            "preview": preview(template) if template and wants_preview else None,
+            "preview_param": PREVIEW_PARAM,
             "may_send_test": request.user.has_perm("notifications.change_emailtemplate"),
         }
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})

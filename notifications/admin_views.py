@@ -13,22 +13,34 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .catalog import spec_for
-from .errors import RenderError
+from .errors import RenderError, TemplateTooCostly
 from .models import EmailTemplate
 from .outbox import queue_email
-from .rendering import render_email
+from .rendering import render_sources, sources
 
 CHANGE = "notifications.change_emailtemplate"
 
 
 def preview(template: EmailTemplate) -> dict[str, Any]:
-    """What the saved e-mail looks like on a real order, or why it cannot be shown."""
+    """What the saved e-mail looks like on a real order, or why it cannot be shown.
+
+    Rendered as sent, in the sandbox and within its limits, but without the fallback to the
+    default templates: the store sees its own template's problem.
+    """
     spec = spec_for(template.name)
     context = spec.preview() if spec else {}
-    if not context:
+    if spec is None or not context:
         return {"error": _("Ainda não há pedidos para mostrar a prévia.")}
     try:
-        rendered = render_email(template.name, context)
+        rendered = render_sources(spec, sources(template.name), context)
+    except TemplateTooCostly as error:
+        return {
+            "error": _(
+                "O modelo não pôde ser renderizado: %(e)s Enquanto isso, os clientes recebem "
+                "o e-mail padrão."
+            )
+            % {"e": error}
+        }
     except RenderError as error:
         return {"error": _("O modelo não pôde ser renderizado: %(e)s") % {"e": error}}
     return {"subject": rendered.subject, "text": rendered.text, "html": rendered.html}

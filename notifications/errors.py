@@ -13,6 +13,13 @@ class RenderError(Exception):
     """The e-mail could not be rendered; retrying will not help."""
 
 
+class TemplateTooCostly(RenderError):
+    """A store-edited template is over a limit (nesting, size, iterations, time).
+
+    The e-mail is then sent with the default templates instead (rendering.render_email).
+    """
+
+
 # HTTP statuses from a provider that mean "try again later".
 TRANSIENT_HTTP = {408, 425, 429}
 

@@ -32,25 +32,29 @@ ALLOWED_FILTERS = frozenset(
     }
 )  # fmt: skip
 
-# Only Django's built-in tags and filters, no libraries to {% load %} and no loaders.
-ENGINE = Engine(
-    dirs=[],
-    app_dirs=False,
-    libraries={},
-    builtins=["django.template.defaulttags", "django.template.defaultfilters"],
-)
-TEXT_ENGINE = Engine(
-    dirs=[],
-    app_dirs=False,
-    libraries={},
-    autoescape=False,
-    builtins=["django.template.defaulttags", "django.template.defaultfilters"],
-)
-FILTER_NAMES = {func: name for name, func in ENGINE.template_builtins[1].filters.items()}
+# Only Django's built-in tags and filters (bounded ones, sandbox.py, replace `for` and every
+# filter), no libraries to {% load %} and no loaders.
+BUILTINS = [
+    "django.template.defaulttags",
+    "django.template.defaultfilters",
+    "notifications.sandbox",
+]
+ENGINE = Engine(dirs=[], app_dirs=False, libraries={}, builtins=BUILTINS)
+TEXT_ENGINE = Engine(dirs=[], app_dirs=False, libraries={}, autoescape=False, builtins=BUILTINS)
+FILTER_NAMES = {
+    func: name for library in ENGINE.template_builtins for name, func in library.filters.items()
+}
+# `{% for %}` inside `{% for %}` is fine (items and their details); a third level multiplies
+# iterations for no e-mail we can think of.
+MAX_LOOP_DEPTH = 2
+# Characters per part; the default templates are under 3,000.
+MAX_SOURCE_CHARS = 20_000
 
 
 def template_problems(source: str, variables: Iterable[str]) -> list[str]:
     """Portuguese messages for everything wrong with `source`; empty when it is safe."""
+    if len(source) > MAX_SOURCE_CHARS:
+        return cost_problems(source)
     problems = _tag_problems(source)
     if problems:
         return problems
@@ -58,10 +62,43 @@ def template_problems(source: str, variables: Iterable[str]) -> list[str]:
         template = ENGINE.from_string(source)
     except TemplateSyntaxError as error:
         return [_("Erro de sintaxe no modelo: %(error)s") % {"error": error}]
+    problems = _nesting_problems(template.nodelist)
     allowed = set(variables) | {"forloop"} | _local_names(template.nodelist)
     for expression in _expressions(template.nodelist):
         problems.extend(_expression_problems(expression, allowed))
     return list(dict.fromkeys(problems))
+
+
+def cost_problems(source: str) -> list[str]:
+    """What makes `source` too costly to render (too long, loops nested too deep)."""
+    if len(source) > MAX_SOURCE_CHARS:
+        return [
+            _("O modelo é grande demais (máximo de %(n)d caracteres).") % {"n": MAX_SOURCE_CHARS}
+        ]
+    if _tag_problems(source):
+        return []
+    try:
+        template = ENGINE.from_string(source)
+    except TemplateSyntaxError:
+        return []
+    return _nesting_problems(template.nodelist)
+
+
+def _nesting_problems(nodelist) -> list[str]:
+    if _loop_depth(nodelist) > MAX_LOOP_DEPTH:
+        return [_("O modelo tem laços aninhados demais (máximo %(n)d).") % {"n": MAX_LOOP_DEPTH}]
+    return []
+
+
+def _loop_depth(nodelist) -> int:
+    deepest = 0
+    for node in nodelist:
+        inner = max(
+            (_loop_depth(getattr(node, name, None) or []) for name in node.child_nodelists),
+            default=0,
+        )
+        deepest = max(deepest, inner + isinstance(node, ForNode))
+    return deepest
 
 
 def _tag_problems(source: str) -> list[str]:

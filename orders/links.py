@@ -1,4 +1,12 @@
-"""Signed links to an order's public status page (`/pedido/<token>/`), as sent in e-mails."""
+"""Signed links to an order's public status page (`/pedido/<token>/`), as sent in e-mails.
+
+A link opens for settings.STATUS_LINK_MAX_AGE (180 days by default) after it was signed. Every
+status e-mail signs a fresh link, so the newest e-mail's link opens for as long as the order
+keeps changing, and for that long after its last change; an older link that leaks stops
+working. The signature has always carried its signing time (signing.dumps is a
+TimestampSigner), so links sent before the limit existed expire the same way, counted from
+when they were sent; no cutoff date is needed.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +19,27 @@ from .models import Order
 SALT = "orders.status-page"
 
 
+class StatusLinkExpired(Exception):
+    """A link we signed, older than STATUS_LINK_MAX_AGE: the page offers to sign in instead."""
+
+
 def order_status_token(order: Order) -> str:
     # Only the order's id is inside, signed; the token carries no customer data.
     return signing.dumps(order.pk, salt=SALT, compress=False)
 
 
 def order_from_status_token(token: str) -> Order | None:
-    """The order a token names, or None for a tampered, foreign or unknown token."""
+    """The order a token names, or None for a tampered, foreign or unknown token.
+
+    Raises StatusLinkExpired for a genuine token older than STATUS_LINK_MAX_AGE.
+    """
     try:
-        order_id = signing.loads(token, salt=SALT)
-    except signing.BadSignature:
+        order_id = signing.loads(token, salt=SALT, max_age=settings.STATUS_LINK_MAX_AGE)
+    except signing.SignatureExpired as error:
+        raise StatusLinkExpired from error
+    except (signing.BadSignature, ValueError):
+        # ValueError: correctly signed but without a time (Signer, not TimestampSigner);
+        # never issued by us.
         return None
     if not isinstance(order_id, int):
         return None

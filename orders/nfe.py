@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 # Since July 2026 the CNPJ inside the key may hold letters (the alphanumeric CNPJ).
-NFE_KEY_PATTERN = re.compile(r"^\d{6}[A-Z0-9]{12}\d{26}$")
+# [0-9], not \d: in Python \d also matches non-ASCII digits such as '١'.
+NFE_KEY_PATTERN = re.compile(r"[0-9]{6}[A-Z0-9]{12}[0-9]{26}")
 # IBGE codes of the 26 states and the Federal District.
 IBGE_STATE_CODES = frozenset(
     {11, 12, 13, 14, 15, 16, 17, 21, 22, 23, 24, 25, 26, 27, 28, 29, 31, 32, 33, 35}
@@ -47,7 +48,7 @@ def validate_nfe_key(key: str) -> None:
             _("A Chave NF-e deve ter 44 caracteres (informados: %(count)d).") % {"count": len(key)},
             code="nfe_length",
         )
-    if not NFE_KEY_PATTERN.match(key):
+    if not NFE_KEY_PATTERN.fullmatch(key):
         raise ValidationError(
             _("A Chave NF-e só pode ter dígitos (e letras no CNPJ, posições 7 a 18)."),
             code="nfe_format",

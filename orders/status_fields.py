@@ -6,6 +6,7 @@ field is named, labelled and checked once, with the same Portuguese message ever
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -41,6 +42,9 @@ FIELD_LABELS = {
 }
 STATUS_FIELDS = {OrderStatus.DESPACHADO: DISPATCH_FIELDS, OrderStatus.CANCELADO: CANCEL_FIELDS}
 ALL_STATUS_FIELDS = (*DISPATCH_FIELDS, *CANCEL_FIELDS)
+# ASCII digits only: str.isdigit() also accepts '١٢٣' (Arabic-Indic) and '²', which int()
+# either reads as a different-looking number or refuses with a ValueError.
+ASCII_DIGITS = re.compile(r"[0-9]+")
 
 
 def field_label(name: str) -> str:
@@ -73,8 +77,8 @@ class DispatchFieldsForm(forms.Form):
 
     def clean_invoice_number(self) -> str:
         value = self.cleaned_data["invoice_number"].strip().lstrip("0") or ""
-        if value and not value.isdigit():
-            raise ValidationError(_("O número da nota fiscal deve ter apenas dígitos."))
+        if value and not ASCII_DIGITS.fullmatch(value):
+            raise ValidationError(_("O número da nota fiscal deve ter apenas dígitos (0 a 9)."))
         return value
 
     def clean_nfe_key(self) -> str:
@@ -115,6 +119,9 @@ class DispatchFieldsForm(forms.Form):
             self.add_error("nfe_xml", error)
             return
         parsed_number = parsed.invoice_number.lstrip("0")
+        if not ASCII_DIGITS.fullmatch(parsed_number):
+            self.add_error("nfe_xml", _("O número da nota (nNF) no XML deve ter apenas dígitos."))
+            return
         if data.get("nfe_key") and data["nfe_key"] != parsed.key:
             self.add_error("nfe_xml", _("A chave do XML não confere com a Chave NF-e informada."))
         if data.get("invoice_number") and data["invoice_number"] != parsed_number:

@@ -6,7 +6,8 @@ import re
 import unicodedata
 from urllib.parse import quote
 
-CORREIOS_PATTERN = re.compile(r"^[A-Z]{2}\d{9}[A-Z]{2}$")
+# [0-9], not \d: in Python \d also matches non-ASCII digits such as '١'.
+CORREIOS_PATTERN = re.compile(r"[A-Z]{2}[0-9]{9}[A-Z]{2}")
 CORREIOS_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
 
 # Carrier name (lower-case, without accents) → its public tracking page for a code.
@@ -39,7 +40,7 @@ def correios_check_digit(serial: str) -> int:
 
 def correios_code_problem(code: str) -> str | None:
     """Why a Correios code looks wrong, or None. A warning only: it never blocks a dispatch."""
-    if not CORREIOS_PATTERN.match(code):
+    if not CORREIOS_PATTERN.fullmatch(code):
         return "Código dos Correios fora do formato AA123456789BR."
     if correios_check_digit(code[2:10]) != int(code[10]):
         return "O dígito verificador do código dos Correios não confere."

@@ -64,13 +64,26 @@ def verify(header: str, body: bytes, secrets: list[str], now: float) -> int:
     timestamp, signatures = parse_signature_header(header)
     if not _is_unix_time(timestamp) or not signatures:
         raise SignatureError(_("Assinatura ausente ou malformada."))
-    if abs(now - int(timestamp)) > TOLERANCE_SECONDS:
-        raise SignatureError(
-            _("Assinatura expirada: o horário da notificação está fora do limite.")
-        )
+    check_timestamp(int(timestamp), now)
     if not any_signature_matches(secrets, f"{timestamp}.".encode() + body, signatures):
         raise SignatureError(_("Assinatura inválida."))
     return int(timestamp)
+
+
+def check_timestamp(seconds: float, now: float) -> None:
+    """SignatureError when a signed time is over TOLERANCE_SECONDS away from now, either way.
+
+    The past bounds replays of a captured notification; the future, one signed ahead of time
+    (a leaked secret, a sender's clock set forward) that would stay replayable for that long.
+    """
+    if now - seconds > TOLERANCE_SECONDS:
+        raise SignatureError(
+            _("Assinatura expirada: o horário da notificação está fora do limite.")
+        )
+    if seconds - now > TOLERANCE_SECONDS:
+        raise SignatureError(
+            _("Assinatura com horário no futuro: o horário da notificação está fora do limite.")
+        )
 
 
 def _is_unix_time(value: str) -> bool:

@@ -157,6 +157,7 @@ def mercadopago_webhook(request: HttpRequest) -> JsonResponse:
             data_id,
             request_id,
             settings.MERCADOPAGO_WEBHOOK_SECRET,
+            now=time.time(),
         )
     except SignatureError as error:
         raise Refusal(401, "invalid_signature", error.detail) from error
@@ -165,7 +166,7 @@ def mercadopago_webhook(request: HttpRequest) -> JsonResponse:
     if topic != "payment":
         # Other topics (merchant orders, plans…) are not ours: acknowledged so they stop.
         return JsonResponse({"received": True, "ignored": True}, status=200)
-    if not mercadopago.PAYMENT_ID.match(data_id):
+    if not mercadopago.PAYMENT_ID.fullmatch(data_id):
         raise Refusal(400, "invalid_payload", _("Id de pagamento (data.id) inválido."))
     payment = _fetch(data_id)
     kind = mercadopago.STATUS_KINDS.get(payment.status)

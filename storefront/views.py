@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from orders.links import order_from_status_token
+from orders.links import StatusLinkExpired, order_from_status_token
 from orders.models import Order
 from orders.statuses import CUSTOMER_DESCRIPTIONS, OrderStatus
 
@@ -65,7 +65,11 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
 @never_cache
 def order_status_page(request: HttpRequest, token: str) -> HttpResponse:
     """The page each status e-mail links to: the signed token alone opens it, no login."""
-    order = order_from_status_token(token)
+    try:
+        order = order_from_status_token(token)
+    except StatusLinkExpired:
+        # 410 Gone: the link was real; the order is still one sign-in away.
+        return render(request, "storefront/status_link_expired.html", status=410)
     if order is None:
         raise Http404
     prefetch_customer_details(order)

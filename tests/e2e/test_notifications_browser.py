@@ -57,6 +57,9 @@ def test_the_store_edits_an_email_and_sees_the_preview(page, live_server, screen
     page.goto(f"{live_server.url}/admin/notifications/emailtemplate/")
     screenshot("email-admin-01-lista")
     page.get_by_role("link", name="Pedido Despachado").click()
+    # The preview renders only when asked for, never while saving.
+    expect(page.locator("iframe[title='Prévia do e-mail']")).to_have_count(0)
+    page.get_by_role("link", name="Pré-visualizar").click()
     preview = page.frame_locator("iframe[title='Prévia do e-mail']")
     expect(preview.locator("body")).to_contain_text("Marina Costa")
     expect(preview.locator("body")).to_contain_text("AA123456785BR")
@@ -69,6 +72,7 @@ def test_the_store_edits_an_email_and_sees_the_preview(page, live_server, screen
     screenshot("email-admin-03-erro")
 
     page.fill("#id_subject", "{{ nome_cliente }}, seu pedido {{ numero_pedido }} saiu!")
+    # Saved, then back on the page as it was opened: with the preview, now of the new version.
     page.get_by_role("button", name="Salvar e continuar editando").click()
     expect(page.locator("#email-preview")).to_contain_text("Marina Costa, seu pedido")
     page.get_by_role("button", name="Enviar um teste para mim").click()

@@ -199,12 +199,20 @@ def test_internal_notes_stay_out_of_the_api(api, order_factory):
     assert order.status_changes.get(to_status="aprovado").internal_note.startswith("cliente VIP")
 
 
-@pytest.mark.parametrize("path", ["/orders/999999", "/orders/abc%00", "/orders/999999/status"])
+@pytest.mark.parametrize("path", ["/orders/999999", "/orders/999999/status"])
 def test_an_unknown_order_is_a_json_404(api, db, path):
     response = api.post(path, {"status": "aprovado"}) if "status" in path else api.get(path)
 
     assert response.status_code == 404
     assert response.json()["error"] == "not_found"
+
+
+def test_a_nul_byte_in_the_path_is_a_json_400(api, db):
+    # Refused for the whole site by jetorders.security.RefuseNulBytesMiddleware.
+    response = api.get("/orders/abc%00")
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_request"
 
 
 def test_malformed_json_is_a_400(api):

@@ -144,7 +144,8 @@ def test_random_order_numbers_never_fail_the_server(client, api_token, number):
         f"/api/v1/orders/{quote(number, safe='')}", HTTP_AUTHORIZATION=f"Bearer {api_token}"
     )
 
-    assert response.status_code in {200, 404}
+    # A NUL byte is refused before the API sees it (jetorders.security).
+    assert response.status_code in ({400} if "\x00" in number else {200, 404})
 
 
 @pytest.fixture

@@ -45,14 +45,16 @@ def test_the_store_sees_every_status_email_with_its_variables(store_client, orde
         assert label in page
 
     template = EmailTemplate.objects.get(name="pedido_despachado")
-    change = store_client.get(
-        reverse("admin:notifications_emailtemplate_change", args=[template.pk])
-    ).content.decode()
+    url = reverse("admin:notifications_emailtemplate_change", args=[template.pk])
+    change = store_client.get(url).content.decode()
     assert "Variáveis disponíveis" in change
     assert "codigo_rastreio" in change
     assert "Prévia com um pedido real" in change
-    assert "AA123456785BR" in change  # the preview is built on the real dispatched order
+    assert "Pré-visualizar" in change  # rendered only when asked for
+    assert "AA123456785BR" not in change
     assert "Enviar um teste para mim" in change
+    previewed = store_client.get(url, {"previa": "1"}).content.decode()
+    assert "AA123456785BR" in previewed  # the preview is built on the real dispatched order
 
 
 @pytest.mark.parametrize(

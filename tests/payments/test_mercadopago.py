@@ -53,9 +53,15 @@ def stub_payment(mp_api, payment_id: str, status: str, order) -> None:
     )
 
 
+def signed(payment_id="123456789", request_id=REQUEST_ID) -> str:
+    """A header signed now: the golden vectors' TS is too old for the webhook to accept."""
+    ts = str(int(time.time()))
+    return f"ts={ts},v1={hmac_hex(SECRET, manifest(payment_id, request_id, ts).encode())}"
+
+
 def post(client, payment_id="123456789", request_id=REQUEST_ID, *, header=None, body=None):
     if header is None:
-        header = f"ts={TS},v1={hmac_hex(SECRET, manifest(payment_id, request_id, TS).encode())}"
+        header = signed(payment_id, request_id)
     body = body or {"action": "payment.updated", "type": "payment", "data": {"id": payment_id}}
     return client.post(
         f"{URL}?data.id={payment_id}&type=payment",
@@ -69,7 +75,7 @@ def post(client, payment_id="123456789", request_id=REQUEST_ID, *, header=None, 
 @pytest.mark.parametrize(("data_id", "request_id"), list(GOLDEN))
 def test_signature_matches_the_golden_vectors(data_id, request_id):
     header = f"ts={TS},v1={GOLDEN[data_id, request_id]}"
-    verify(header, data_id, request_id, [SECRET])
+    verify(header, data_id, request_id, [SECRET], now=int(TS))
     assert manifest("ABC123", REQUEST_ID, TS) == f"id:abc123;request-id:{REQUEST_ID};ts:{TS};"
     assert manifest("123", "", TS) == f"id:123;ts:{TS};"
 
@@ -87,7 +93,7 @@ def test_signature_matches_the_golden_vectors(data_id, request_id):
 )
 def test_golden_vector_with_one_byte_changed_is_refused(data_id, request_id, header):
     with pytest.raises(SignatureError):
-        verify(header, data_id, request_id, [SECRET])
+        verify(header, data_id, request_id, [SECRET], now=int(TS))
 
 
 def test_an_approved_payment_approves_the_order_as_mercado_pago(client, order_factory, mp_api):
@@ -160,7 +166,7 @@ def test_a_tampered_notification_is_refused_before_calling_mercado_pago(
 ):
     order = order_factory()
     stub_payment(mp_api, "123456789", "approved", order)
-    good = f"ts={TS},v1={GOLDEN['123456789', REQUEST_ID]}"
+    good = signed()
     if part == "data.id":
         response = post(client, "123456788", header=good)
     elif part == "request-id":
@@ -226,7 +232,7 @@ def test_a_payment_for_an_unknown_order_is_refused(client, db, mp_api):
 
 def test_other_topics_are_acknowledged_without_fetching_anything(client, db, mp_api):
     body = {"type": "merchant_order", "data": {"id": "123456789"}}
-    header = f"ts={TS},v1={GOLDEN['123456789', REQUEST_ID]}"
+    header = signed()
     response = client.post(
         f"{URL}?data.id=123456789&type=merchant_order",
         json.dumps(body),
