@@ -15,7 +15,7 @@ from django.db.models.functions import Cast, JSONObject, Lower
 from django.utils.translation import gettext_lazy as _
 
 from .permissions import OVERRIDE, OVERRIDE_CODENAME, PROCESS, PROCESS_CODENAME
-from .status_fields import DISPATCH_FIELDS
+from .status_fields import DISPATCH_FIELDS, FIELD_LABELS
 from .statuses import FINAL_STATUSES, OrderStatus
 
 # Every status an order can be in before it is final: the sources of a cancellation.
@@ -145,16 +145,16 @@ class Order(fsm.ConcurrentTransitionMixin, models.Model):
 
     # Dispatch data, set by the dispatch transition; kept on the order so staff can search it.
     invoice_number = models.CharField(
-        _("Número da Nota Fiscal"), max_length=9, blank=True, db_index=True
+        FIELD_LABELS["invoice_number"], max_length=9, blank=True, db_index=True
     )
-    nfe_key = models.CharField(_("Chave NF-e"), max_length=44, blank=True, db_index=True)
-    carrier = models.CharField(_("Nome da Transportadora"), max_length=100, blank=True)
-    shipping_method = models.CharField(_("Método de envio"), max_length=100, blank=True)
+    nfe_key = models.CharField(FIELD_LABELS["nfe_key"], max_length=44, blank=True, db_index=True)
+    carrier = models.CharField(FIELD_LABELS["carrier"], max_length=100, blank=True)
+    shipping_method = models.CharField(FIELD_LABELS["shipping_method"], max_length=100, blank=True)
     tracking_code = models.CharField(
-        _("Código de Rastreio"), max_length=50, blank=True, db_index=True
+        FIELD_LABELS["tracking_code"], max_length=50, blank=True, db_index=True
     )
-    nfe_content = models.TextField(_("Conteúdo NF-e"), blank=True)
-    nfe_xml = models.TextField(_("Código do XML"), blank=True)
+    nfe_content = models.TextField(FIELD_LABELS["nfe_content"], blank=True)
+    nfe_xml = models.TextField(FIELD_LABELS["nfe_xml"], blank=True)
 
     created_at = models.DateTimeField(_("criado em"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("atualizado em"), auto_now=True)

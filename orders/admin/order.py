@@ -22,7 +22,7 @@ from orders.formatting import brl
 from orders.models import Order, OrderItem, OrderStatusChange
 from orders.permissions import can_override, can_process, may_open_processing
 from orders.rules import allowed_next_statuses
-from orders.status_fields import DISPATCH_FIELDS
+from orders.status_fields import DISPATCH_FIELDS, FIELD_LABELS
 from orders.statuses import is_final
 from orders.tracking import tracking_url
 
@@ -241,7 +241,7 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
             return "—"
         return format_html("<br>".join(["{}"] * len(lines)), *lines)
 
-    @admin.display(description=_("Código de Rastreio"))
+    @admin.display(description=FIELD_LABELS["tracking_code"])
     def tracking_display(self, order: Order) -> str:
         url = tracking_url(order.carrier, order.tracking_code)
         if url:
@@ -253,7 +253,7 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
             )
         return order.tracking_code or "—"
 
-    @admin.display(description=_("Código do XML"))
+    @admin.display(description=FIELD_LABELS["nfe_xml"])
     def nfe_xml_display(self, order: Order) -> str:
         if not order.nfe_xml:
             return "—"
