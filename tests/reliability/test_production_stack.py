@@ -263,9 +263,13 @@ def test_the_api_rate_limit_holds_across_both_web_processes(stack):
 
     # then: the 20 allowed in total went through, the rest got 429, because the count is in Redis
     assert Counter(codes) == {201: 1, 200: API_LIMIT - 1, 429: 25 - API_LIMIT}
-    served_by = re.findall(rf'pid=<(\d+)> "GET /api/v1/orders/{number} ', stack.stack.log("web"))
-    assert len(served_by) == 24
-    assert len(set(served_by)) == 2, "one web process served every call"
+
+    def served_by() -> list[str]:
+        return re.findall(rf'pid=<(\d+)> "GET /api/v1/orders/{number} ', stack.stack.log("web"))
+
+    # gunicorn writes an access-log line once its response is out.
+    wait_for(lambda: len(served_by()) == 24, 10, "every call in the access log")
+    assert len(set(served_by())) == 2, "one web process served every call"
 
 
 def test_a_celery_worker_killed_mid_send_loses_no_email(stack):
