@@ -106,6 +106,7 @@ def _done(request: HttpRequest, status: int, order: Order) -> None:
         request.auth.prefix,
         status,
         order.number,
+        extra={"event": "api_call", "order": order.number, "outcome": "ok", "status": status},
     )
 
 

@@ -75,6 +75,13 @@ def _field_name(location: Any) -> str:
     return ".".join(parts) or "body"
 
 
+def _order_in_path(request: HttpRequest) -> str:
+    """The order number the URL names, if any (`/orders/<number>…`), for the log line."""
+    match = getattr(request, "resolver_match", None)
+    number = match.kwargs.get("number", "") if match else ""
+    return str(number)[:20]
+
+
 def error_response(
     api: NinjaAPI,
     request: HttpRequest,
@@ -83,7 +90,19 @@ def error_response(
     detail: str,
     fields: dict[str, list[str]] | None = None,
 ) -> HttpResponse:
-    logger.info("api %s %s: %s %s", request.method, request.path, status, code)
+    logger.info(
+        "api %s %s: %s %s",
+        request.method,
+        request.path,
+        status,
+        code,
+        extra={
+            "event": "api_call",
+            "order": _order_in_path(request),
+            "outcome": code,
+            "status": status,
+        },
+    )
     body = {"error": code, "detail": detail, "fields": fields or {}}
     return api.create_response(request, body, status=status)
 

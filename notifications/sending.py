@@ -158,7 +158,6 @@ def _record(row, outcome, response, started=None, clock=None, *, subject="", ret
         changes["next_attempt_at"] = now + timedelta(seconds=retry_in)
     else:
         changes |= {"status": OutboxStatus.DEAD, "last_error": response}
-        logger.error("E-mail #%s failed for good: %s", row.pk, response)
     duration = int((time.monotonic() - clock) * 1000) if clock else 0
     with transaction.atomic():
         # `attempts` fences the update: a run whose lease was taken over records nothing.
@@ -174,3 +173,19 @@ def _record(row, outcome, response, started=None, clock=None, *, subject="", ret
             outcome=outcome,
             response=response[:2000],
         )
+    _log_attempt(row, outcome, response)
+
+
+def _log_attempt(row: EmailOutbox, outcome: AttemptOutcome, response: str) -> None:
+    """One structured line per attempt; a DEAD row is an error (docs/reliability.md, R9)."""
+    extra = {
+        "event": "email_send",
+        "outbox_id": row.pk,
+        "template": row.template,
+        "outcome": str(outcome),
+        "attempt": row.attempts,
+    }
+    if outcome in (AttemptOutcome.SENT, AttemptOutcome.TRANSIENT):
+        logger.info("E-mail #%s attempt %s: %s", row.pk, row.attempts, outcome, extra=extra)
+    else:
+        logger.error("E-mail #%s failed for good: %s", row.pk, response, extra=extra)

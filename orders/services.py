@@ -7,6 +7,7 @@ the customer's e-mail. Callers (admin, API, webhooks, shell) never touch `status
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +26,8 @@ from .status_fields import DISPATCH_FIELDS, clean_status_fields
 from .statuses import STATUS_SEQUENCE, OrderStatus, sequence_index
 
 ORDER_NUMBER_OFFSET = 100_000
+
+logger = logging.getLogger(__name__)
 
 
 def order_process(
@@ -106,6 +109,21 @@ def _process(
         )
         if notify or not is_override:
             queue_status_email(change)
+    # One structured line per change; with LOG_FORMAT=json the extras become keys.
+    logger.info(
+        "order %s: %s -> %s by %s",
+        locked.number,
+        from_status,
+        change.to_status,
+        by.kind.value,
+        extra={
+            "event": "status_change",
+            "order": locked.number,
+            "from_status": from_status,
+            "to_status": change.to_status,
+            "actor": by.kind.value,
+        },
+    )
     return change
 
 

@@ -74,12 +74,19 @@ def webhook_view(handler: Handler) -> Handler:
                 {"error": "server_error", "detail": _("Erro interno; tente novamente.")},
                 status=500,
             )
+        outcome = _log_label(json.loads(response.content))
         logger.info(
             "webhook %s from %s: %s %s",
             request.path,
             client_ip(request),
             response.status_code,
-            _log_label(json.loads(response.content)),
+            outcome,
+            extra={
+                "event": "webhook",
+                "order": getattr(request, "webhook_order", ""),
+                "outcome": outcome,
+                "status": response.status_code,
+            },
         )
         return response
 
@@ -114,7 +121,9 @@ def _acknowledge(event: PaymentEvent, created: bool) -> JsonResponse:
     )
 
 
-def _order(number: str) -> Order:
+def _order(request: HttpRequest, number: str) -> Order:
+    # Kept on the request for the log line of webhook_view, found or not.
+    request.webhook_order = number
     order = Order.objects.filter(number=number).first()
     if order is None:
         raise Refusal(
@@ -139,7 +148,7 @@ def payment_webhook(request: HttpRequest) -> JsonResponse:
         label=settings.PAYMENT_WEBHOOK_GATEWAY_NAME,
         event_id=notification.event_id,
         kind=notification.kind,
-        order=_order(notification.order_number),
+        order=_order(request, notification.order_number),
         payload=notification.payload,
     )
     return _acknowledge(event, created)
@@ -179,7 +188,7 @@ def mercadopago_webhook(request: HttpRequest) -> JsonResponse:
         # Both parts are covered by the signature; the body is not.
         event_id=f"{data_id}:{request_id}"[:200],
         kind=kind,
-        order=_order(payment.external_reference[:20]),
+        order=_order(request, payment.external_reference[:20]),
         payload={"payment": payment.raw, "action": _text(body.get("action"), 100)},
     )
     return _acknowledge(event, created)
