@@ -28,8 +28,4 @@ def _reuse_database_connections(task: Any = None, **kwargs: Any) -> None:
         return
     from django.db import close_old_connections
 
-    # An in-process (eager) task runs inside its caller, whose connection is not ours to close:
-    # in the tests it holds the test's transaction.
-    if task is not None and task.request.is_eager:
-        return
     close_old_connections()
