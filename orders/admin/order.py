@@ -72,8 +72,8 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     # make the admin show the box.
     search_fields = ["number", "customer_name", "customer_email", "tracking_code", "nfe_key"]
     search_help_text = _(
-        "Busque por número do pedido, nome ou e-mail do cliente, código de rastreio, "
-        "número da nota fiscal ou Chave NF-e."
+        "Busque por número do pedido ou da nota fiscal, e-mail completo do cliente, código de "
+        "rastreio, Chave NF-e ou parte do nome do cliente."
     )
     list_per_page = 50
     # Newest first; the changelist adds "-pk" itself to break ties.
