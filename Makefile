@@ -35,8 +35,10 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
+# `make run PORT=8001` when 8000 is taken; the links in e-mails follow unless SITE_URL is set.
+PORT ?= 8000
 run: seed
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -21,7 +21,7 @@ from .formatting import brl
 from .links import order_status_url
 from .models import Order, OrderStatusChange
 from .status_fields import DISPATCH_FIELDS, FIELD_LABELS
-from .statuses import CUSTOMER_DESCRIPTIONS, OrderStatus
+from .statuses import CUSTOMER_DESCRIPTIONS, OrderStatus, customer_label
 from .tracking import tracking_url
 
 COMMON_VARIABLES = {
@@ -102,7 +102,7 @@ def status_email_context(order: Order, change: OrderStatusChange | None) -> dict
     context: dict[str, Any] = {
         "numero_pedido": order.number or "",
         "nome_cliente": order.customer_name,
-        "status": str(status.label),
+        "status": customer_label(status),
         "status_descricao": str(CUSTOMER_DESCRIPTIONS[status]),
         "data": when.strftime("%d/%m/%Y %H:%M"),
         "mensagem": change.message_to_customer if change else "",
@@ -179,7 +179,7 @@ def preview_context(status: str) -> dict[str, Any]:
     return (
         context
         | {
-            "status": str(fallback.label),
+            "status": customer_label(fallback),
             "status_descricao": str(CUSTOMER_DESCRIPTIONS[fallback]),
         }
         | _status_fields(fallback, order, {})

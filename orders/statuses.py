@@ -35,6 +35,16 @@ CUSTOMER_DESCRIPTIONS = {
 }
 
 
+# What customers read where staff read the seed's name: "Tracking" is staff jargon.
+CUSTOMER_LABELS = {OrderStatus.TRACKING: _("Em trânsito")}
+
+
+def customer_label(status: str) -> str:
+    """The status's name as the customer's pages and e-mails show it."""
+    status = OrderStatus(status)
+    return str(CUSTOMER_LABELS.get(status, status.label))
+
+
 def is_final(status: str) -> bool:
     return status in FINAL_STATUSES
 

@@ -14,7 +14,13 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from orders.models import Order, OrderStatusChange
-from orders.statuses import CUSTOMER_DESCRIPTIONS, STATUS_SEQUENCE, OrderStatus, sequence_index
+from orders.statuses import (
+    CUSTOMER_DESCRIPTIONS,
+    STATUS_SEQUENCE,
+    OrderStatus,
+    customer_label,
+    sequence_index,
+)
 from orders.tracking import tracking_url
 
 # Steps an order may skip (payment approved at once, nothing made to order, no transit
@@ -87,7 +93,7 @@ def _path() -> list[OrderStatus]:
 
 
 def _step(status: str, state: str) -> Step:
-    return Step(label=str(OrderStatus(status).label), state=state)
+    return Step(label=customer_label(status), state=state)
 
 
 def timeline(changes: list[OrderStatusChange]) -> list[TimelineEntry]:
@@ -95,7 +101,7 @@ def timeline(changes: list[OrderStatusChange]) -> list[TimelineEntry]:
     entries = [
         TimelineEntry(
             status=change.to_status,
-            label=str(OrderStatus(change.to_status).label),
+            label=customer_label(change.to_status),
             at=change.created_at,
             message=change.message_to_customer,
         )
@@ -126,6 +132,7 @@ def order_page_context(order: Order) -> dict[str, Any]:
         "order": order,
         "items": list(order.items.all()),
         "description": CUSTOMER_DESCRIPTIONS[OrderStatus(order.status)],
+        "status_label": customer_label(order.status),
         "is_cancelled": order.status == OrderStatus.CANCELADO,
         "steps": progress_steps(order.status, reached),
         "timeline": timeline(changes),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from orders.links import StatusLinkExpired, order_from_status_token
 from orders.models import Order
-from orders.statuses import CUSTOMER_DESCRIPTIONS, OrderStatus
+from orders.statuses import CUSTOMER_DESCRIPTIONS, OrderStatus, customer_label
 
 from .page import order_page_context, prefetch_customer_details, with_customer_details
 
@@ -23,6 +23,7 @@ ORDERS_PER_PAGE = 20
 @dataclass(frozen=True)
 class OrderRow:
     order: Order
+    label: str
     description: str
 
 
@@ -45,7 +46,11 @@ def order_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(orders, ORDERS_PER_PAGE).get_page(request.GET.get("pagina"))
     rows = [
-        OrderRow(order=order, description=CUSTOMER_DESCRIPTIONS[OrderStatus(order.status)])
+        OrderRow(
+            order=order,
+            label=customer_label(order.status),
+            description=CUSTOMER_DESCRIPTIONS[OrderStatus(order.status)],
+        )
         for order in page
     ]
     return render(request, "storefront/order_list.html", {"page": page, "rows": rows})

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -128,7 +128,19 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
         return can_process(request.user)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        found = self._the_one_order_searched(request)
+        if found is not None:
+            return HttpResponseRedirect(reverse("admin:orders_order_change", args=[found]))
         return super().changelist_view(request, {"title": _("Pedidos"), **(extra_context or {})})
+
+    def _the_one_order_searched(self, request: HttpRequest) -> int | None:
+        """The id of the order whose number was searched: the lojista who types an order
+        number wants that order, not a list of one (invoice numbers and keys stay lists)."""
+        term = request.GET.get("q", "").strip()
+        if set(request.GET) != {"q"} or not (term.isascii() and term.isdigit()):
+            return None
+        ids = list(self.get_queryset(request).filter(number=term).values_list("pk", flat=True))
+        return ids[0] if len(ids) == 1 else None
 
     def get_urls(self) -> list:
         view = self.admin_site.admin_view(self.process_view)

@@ -7,7 +7,8 @@ import pytest
 
 from orders.admin.search import order_search
 from orders.models import Order
-from tests.factories import make_nfe_key
+from tests.admin_urls import ORDER_LIST_URL, change_url
+from tests.factories import OrderFactory, make_nfe_key
 
 
 def where_clause(term: str) -> str:
@@ -43,3 +44,28 @@ def test_a_number_is_an_order_or_an_invoice_number():
 
 def test_anything_else_is_part_of_a_name():
     assert "customer_name" in where_clause("Joaquina")
+
+
+@pytest.mark.django_db
+def test_searching_an_order_number_lands_on_that_order(client, lojista):
+    wanted = OrderFactory()
+    OrderFactory()
+    client.force_login(lojista)
+
+    response = client.get(ORDER_LIST_URL, {"q": wanted.number})
+
+    assert response.status_code == 302
+    assert response.url == change_url(wanted)
+
+
+@pytest.mark.django_db
+def test_a_search_that_matches_several_orders_stays_a_list(client, lojista):
+    # An invoice number that two orders share (two stores' series, a re-issued note).
+    first = OrderFactory(status="despachado")
+    second = OrderFactory(status="despachado")
+    client.force_login(lojista)
+
+    response = client.get(ORDER_LIST_URL, {"q": first.invoice_number})
+
+    assert first.invoice_number == second.invoice_number
+    assert response.status_code == 200
