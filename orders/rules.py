@@ -24,6 +24,18 @@ def _label(status: str) -> str:
     return str(OrderStatus(status).label)
 
 
+def _sources(order: Order, to_status: str) -> str:
+    """ "Despachado ou Tracking": the statuses an ordinary change to `to_status` starts from."""
+    field = order._meta.get_field("status")
+    sources = {
+        transition.source
+        for transition in field.get_all_transitions(type(order))
+        if transition.name != OVERRIDE_TRANSITION and transition.target == to_status
+    }
+    labels = [_label(status) for status in OrderStatus if status in sources]
+    return _(" ou ").join(labels) if labels else "—"
+
+
 def _transition_name(order: Order, to_status: str) -> str | None:
     for transition in order.get_available_status_transitions():
         if transition.name != OVERRIDE_TRANSITION and transition.target == to_status:
@@ -92,8 +104,8 @@ def check_change(
             raise already_used(to_status)
         raise OrderProcessingError(
             RefusalCode.NOT_ALLOWED,
-            _("Não é possível passar o pedido de %(a)s para %(b)s.")
-            % {"a": _label(current), "b": _label(to_status)},
+            _("Não é possível passar o pedido de %(a)s para %(b)s: só a partir de %(from)s.")
+            % {"a": _label(current), "b": _label(to_status), "from": _sources(order, to_status)},
         )
     if not _may_process(actor):
         raise OrderProcessingError(
@@ -112,6 +124,26 @@ def already_used(status: str) -> OrderProcessingError:
 
 def used_statuses(order: Order) -> set[str]:
     return set(order.status_changes.filter(revoked=False).values_list("to_status", flat=True))
+
+
+def refused_statuses(
+    order: Order, actor: Actor, used: Collection[str] | None = None
+) -> list[tuple[OrderStatus, str]]:
+    """Every other status `actor` may not move `order` to now, each with the service's own
+    words for why (already used, needs another status first, final — only support…)."""
+    used = used_statuses(order) if used is None else used
+    refused = []
+    for status in OrderStatus:
+        if status == order.status:
+            continue
+        try:
+            check_change(order, status, actor, used)
+        except OrderProcessingError as error:
+            refused.append((status, error.message))
+            continue
+        if status in used and not is_final(order.status):
+            refused.append((status, already_used(status).message))
+    return refused
 
 
 def allowed_next_statuses(

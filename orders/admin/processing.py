@@ -17,7 +17,7 @@ from orders.errors import OrderProcessingError, RefusalCode
 from orders.formatting import brl
 from orders.models import Order, OrderStatusChange
 from orders.permissions import may_open_processing
-from orders.rules import allowed_next_statuses, check_not_stale
+from orders.rules import allowed_next_statuses, check_not_stale, refused_statuses
 from orders.services import order_process
 from orders.statuses import OrderStatus, is_final
 
@@ -155,6 +155,11 @@ def _render(
             for status, fields_form in form.status_forms.items()
         ],
         "stale_message": stale_message,
+        # The statuses not offered, greyed out, each with why: the machine explained.
+        "refused": [
+            (status.label, reason)
+            for status, reason in refused_statuses(order, Actor.person(request.user))
+        ],
         "media": model_admin.media,
     }
     return TemplateResponse(request, "admin/orders/order/process_form.html", context)

@@ -26,7 +26,8 @@ def test_bulk_reports_what_changed_and_what_could_not_and_why(client, suporte):
     text = response.content.decode()
     assert "2 pedidos passaram para Em produção; cada cliente receberá um e-mail." in text
     assert "2 pedidos não foram alterados:" in text
-    assert f"{new.number} — Não é possível passar o pedido de Novo para Em produção." in text
+    refusal = "Não é possível passar o pedido de Novo para Em produção: só a partir de Aprovado."
+    assert f"{new.number} — {refusal}" in text
     assert f"{done.number} — o pedido está em status final" in text
     statuses = dict(Order.objects.values_list("pk", "status"))
     assert [statuses[o.pk] for o in approved] == [OrderStatus.EM_PRODUCAO] * 2
