@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Header, Status
+from ninja import Header, Query, Status
 from ninja.errors import Throttled
 from ninja.security import HttpBearer
 
@@ -25,11 +26,21 @@ from jetorders.ratelimit import RateLimit
 from orders.actors import Actor
 from orders.models import Order
 from orders.services import order_create, order_process
+from orders.statuses import OrderStatus
 
 from .errors import JsonErrorsAPI, ScopeMissing
 from .idempotency import create_once
+from .listing import orders_page
 from .models import ApiScope, ApiToken
-from .schemas import ErrorOut, OrderIn, OrderOut, StatusIn, order_out
+from .schemas import (
+    ErrorOut,
+    OrderIn,
+    OrderOut,
+    OrderPageOut,
+    StatusIn,
+    order_out,
+    order_summary,
+)
 from .tokens import authenticate_token
 
 logger = logging.getLogger("integrations.api")
@@ -160,6 +171,42 @@ def _check_total(payload: OrderIn) -> None:
                 ]
             }
         )
+
+
+@api.get(
+    "/orders",
+    response={200: OrderPageOut, **ERRORS},
+    summary="Lista pedidos (para ERPs que consultam periodicamente)",
+    description="Permissão: orders:read. Do pedido alterado há mais tempo ao mais recente; "
+    "guarde o next_cursor e consulte de novo com ?cursor= para receber só o que mudou.",
+    auth=TokenAuth(ApiScope.ORDERS_READ),
+)
+def list_orders(
+    request: HttpRequest,
+    status: OrderStatus | None = None,
+    updated_since: datetime | None = Query(
+        None, description="Só pedidos alterados a partir deste instante (ISO 8601)."
+    ),
+    customer_email: str | None = Query(None, max_length=254),
+    cursor: str | None = Query(None, max_length=200),
+    limit: int = Query(50, ge=1, le=200),
+) -> dict[str, Any]:
+    page, next_cursor = orders_page(
+        status=status,
+        updated_since=updated_since,
+        customer_email=customer_email,
+        cursor=cursor,
+        limit=limit,
+    )
+    logger.info(
+        "api %s %s by %s: 200, %s orders",
+        request.method,
+        request.path,
+        request.auth.prefix,
+        len(page),
+        extra={"event": "api_call", "order": "", "outcome": "ok", "status": 200},
+    )
+    return {"results": [order_summary(order) for order in page], "next_cursor": next_cursor}
 
 
 @api.get(

@@ -61,6 +61,7 @@ def pydantic_message(error: dict[str, Any]) -> str:
         "decimal_max_digits": _("Número grande demais."),
         "decimal_whole_digits": _("Número grande demais."),
         "value_error": _("Valor inválido."),
+        "extra_forbidden": _("Campo desconhecido; veja os campos aceitos em /api/v1/docs."),
     }
     if error.get("type", "").endswith("_type") or error.get("type", "").endswith("_parsing"):
         return _("Tipo de valor inválido para este campo.")

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import AfterValidator
+from pydantic import AfterValidator, ConfigDict
 
 from orders.models import Order
 from orders.status_fields import ALL_STATUS_FIELDS, DISPATCH_FIELDS
@@ -27,18 +27,24 @@ def Text(max_length: int, min_length: int = 0) -> Any:  # noqa: N802 - reads as 
     ]
 
 
+class StrictSchema(Schema):
+    """A request body: a field we do not know is refused (400), never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 CENTS = Decimal("0.01")
 Money = Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)]
 
 
-class ItemIn(Schema):
+class ItemIn(StrictSchema):
     sku: Text(64) = ""
     description: Text(200, min_length=1)
     quantity: int = Field(ge=1, le=100_000)
     unit_price: Money
 
 
-class ShippingIn(Schema):
+class ShippingIn(StrictSchema):
     street: Text(200) = ""
     number: Text(20) = ""
     complement: Text(100) = ""
@@ -48,7 +54,7 @@ class ShippingIn(Schema):
     postal_code: Text(9) = ""
 
 
-class OrderIn(Schema):
+class OrderIn(StrictSchema):
     customer_name: Text(200, min_length=1)
     customer_email: Text(254, min_length=3)
     items: list[ItemIn] = Field(min_length=1, max_length=500)
@@ -59,7 +65,7 @@ class OrderIn(Schema):
     )
 
 
-class StatusIn(Schema):
+class StatusIn(StrictSchema):
     status: OrderStatus
     invoice_number: Text(20) | None = None
     nfe_key: Text(60) | None = None
@@ -162,4 +168,37 @@ def order_out(order: Order) -> dict[str, Any]:
             }
             for event in order.payment_events.order_by("created_at", "id")
         ],
+    }
+
+
+class OrderSummaryOut(Schema):
+    number: str
+    status: OrderStatus
+    status_label: str
+    customer_name: str
+    customer_email: str
+    total: Decimal
+    created_at: datetime
+    updated_at: datetime
+    status_changed_at: datetime | None
+
+
+class OrderPageOut(Schema):
+    results: list[OrderSummaryOut]
+    next_cursor: str | None = Field(
+        None, description="Passe em ?cursor= para a próxima página; null: não há mais."
+    )
+
+
+def order_summary(order: Order) -> dict[str, Any]:
+    return {
+        "number": order.number,
+        "status": order.status,
+        "status_label": str(order.get_status_display()),
+        "customer_name": order.customer_name,
+        "customer_email": order.customer_email,
+        "total": Decimal(order.total).quantize(CENTS),
+        "created_at": order.created_at,
+        "updated_at": order.updated_at,
+        "status_changed_at": order.status_changed_at,
     }

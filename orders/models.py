@@ -174,7 +174,11 @@ class Order(fsm.ConcurrentTransitionMixin, models.Model):
                 condition=Q(status__in=OrderStatus.values), name="order_status_known"
             ),
         ]
-        indexes = [models.Index(fields=["status", "-created_at"], name="order_status_created")]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="order_status_created"),
+            # The API's list for ERPs that poll pages through (updated_at, id).
+            models.Index(fields=["updated_at", "id"], name="order_updated"),
+        ]
 
     def __str__(self) -> str:
         return _("Pedido %(number)s") % {"number": self.number or "—"}

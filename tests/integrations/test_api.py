@@ -317,7 +317,7 @@ def test_changes_by_a_token_are_recorded_as_that_integration(api, order_factory)
 @pytest.mark.parametrize(
     ("method", "path", "code"),
     [
-        ("get", "/api/v1/orders", 405),
+        ("put", "/api/v1/orders", 405),
         ("delete", "/api/v1/orders/100001", 405),
         ("get", "/api/v1/pedidos", 404),
         ("post", "/api/v1/orders/1/status/extra", 404),
