@@ -163,6 +163,8 @@ TIME_ZONE = "America/Sao_Paulo"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# dd/mm/aaaa hh:mm on every page, the outbox included (jetorders/formats/pt_BR/formats.py).
+FORMAT_MODULE_PATH = ["jetorders.formats"]
 
 # Static files (whitenoise serves them in production)
 # ------------------------------------------------------------------------------
