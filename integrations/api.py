@@ -25,7 +25,7 @@ from jetorders.clients import client_ip
 from jetorders.ratelimit import RateLimit
 from orders.actors import Actor
 from orders.models import Order
-from orders.services import order_create, order_process
+from orders.services import order_correct_dispatch, order_create, order_process
 from orders.statuses import OrderStatus
 
 from .errors import JsonErrorsAPI, ScopeMissing
@@ -33,6 +33,7 @@ from .idempotency import create_once
 from .listing import orders_page
 from .models import ApiScope, ApiToken
 from .schemas import (
+    DispatchIn,
     ErrorOut,
     OrderIn,
     OrderOut,
@@ -240,6 +241,32 @@ def process_order(request: HttpRequest, number: str, payload: StatusIn) -> dict[
     )
     _done(request, 200, change.order)
     return order_out(change.order)
+
+
+@api.post(
+    "/orders/{number}/dispatch",
+    response={200: OrderOut, **ERRORS},
+    summary="Corrige os dados do despacho",
+    description="Permissão: orders:status. Para um pedido Despachado ou em Tracking: envie só "
+    "os campos que mudam; os demais ficam como estão, e o conjunto é validado como no "
+    "despacho. O status não muda; a correção fica no andamento (`dispatch_corrections`) e o "
+    "cliente recebe um e-mail com os dados corrigidos (`notify: false` para não avisar). "
+    "409 se o pedido não está despachado; 400 se um campo é inválido.",
+    auth=TokenAuth(ApiScope.ORDERS_STATUS),
+)
+def correct_dispatch(request: HttpRequest, number: str, payload: DispatchIn) -> dict[str, Any]:
+    order = _order(number)
+    order_correct_dispatch(
+        order,
+        by=Actor.integration(request.auth.name),
+        fields=payload.dispatch_fields(),
+        notify=payload.notify,
+        note=payload.note,
+        message=payload.message,
+    )
+    order.refresh_from_db()
+    _done(request, 200, order)
+    return order_out(order)
 
 
 # Last, so it only catches what no route above matched: a JSON 404, not the site's HTML page.

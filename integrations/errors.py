@@ -63,6 +63,11 @@ def pydantic_message(error: dict[str, Any]) -> str:
         "value_error": _("Valor inválido."),
         "extra_forbidden": _("Campo desconhecido; veja os campos aceitos em /api/v1/docs."),
     }
+    if error.get("type") == "extra_forbidden":
+        name = str((error.get("loc") or ("",))[-1])
+        return _("Campo desconhecido: “%(name)s”. Veja os campos aceitos em /api/v1/docs.") % {
+            "name": name
+        }
     if error.get("type", "").endswith("_type") or error.get("type", "").endswith("_parsing"):
         return _("Tipo de valor inválido para este campo.")
     return messages.get(error.get("type", ""), _("Valor inválido."))

@@ -83,6 +83,33 @@ class StatusIn(StrictSchema):
         return {name: value for name, value in values.items() if value is not None}
 
 
+class DispatchIn(Schema):
+    """A correction of a dispatched order's dispatch data: only the fields that change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    invoice_number: Text(20) | None = None
+    nfe_key: Text(60) | None = None
+    carrier: Text(100) | None = None
+    shipping_method: Text(100) | None = None
+    tracking_code: Text(50) | None = None
+    nfe_content: Text(10_000) | None = None
+    nfe_xml: Text(200_000) | None = None
+    message: Text(2000) = Field("", description="Mensagem ao cliente, vai no e-mail.")
+    note: Text(2000) = Field("", description="Observação interna, só a equipe vê.")
+    notify: bool = Field(True, description="Envia ao cliente o e-mail com os dados corrigidos.")
+
+    def dispatch_fields(self) -> dict[str, str]:
+        values = {name: getattr(self, name) for name in DISPATCH_FIELDS}
+        return {name: value for name, value in values.items() if value is not None}
+
+
+class CorrectionOut(Schema):
+    at: datetime
+    actor: str
+    changes: dict[str, list[str]]
+
+
 class ErrorOut(Schema):
     error: str
     detail: str
@@ -127,6 +154,7 @@ class OrderOut(Schema):
     status_changed_at: datetime | None
     dispatch: dict[str, str]
     history: list[ChangeOut]
+    dispatch_corrections: list[CorrectionOut]
     payment_events: list[PaymentEventOut]
 
 
@@ -157,6 +185,10 @@ def order_out(order: Order) -> dict[str, Any]:
                 "is_override": change.is_override,
             }
             for change in changes
+        ],
+        "dispatch_corrections": [
+            {"at": c.created_at, "actor": c.actor_display, "changes": c.changes}
+            for c in order.dispatch_corrections.all()
         ],
         "payment_events": [
             {

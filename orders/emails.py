@@ -19,8 +19,8 @@ from notifications.outbox import delivery_states, queue_email
 
 from .formatting import brl
 from .links import order_status_url
-from .models import Order, OrderStatusChange
-from .status_fields import DISPATCH_FIELDS, FIELD_LABELS
+from .models import DispatchCorrection, Order, OrderStatusChange
+from .status_fields import DISPATCH_FIELDS, FIELD_LABELS, field_label
 from .statuses import CUSTOMER_DESCRIPTIONS, OrderStatus, customer_label
 from .tracking import tracking_url
 
@@ -71,6 +71,16 @@ EMAIL_STATE_LABELS = {
 }
 
 
+# The e-mail sent when staff correct a dispatched order's dispatch data.
+CORRECTION_TEMPLATE = "pedido_despacho_corrigido"
+CORRECTION_VARIABLES = {
+    **STATUS_VARIABLES[OrderStatus.DESPACHADO],
+    "campos_corrigidos": gettext_lazy(
+        "Dados corrigidos: cada um com campo, antes e depois (o que o cliente vê)"
+    ),
+}
+
+
 def template_name(status: str) -> str:
     return f"pedido_{status}"
 
@@ -94,6 +104,39 @@ def queue_status_email(change: OrderStatusChange) -> None:
         context=status_email_context(order, change),
         dedupe_key=dedupe_key(change),
     )
+
+
+def correction_dedupe_key(correction_id: int) -> str:
+    return f"dispatch-correction:{correction_id}"
+
+
+def queue_correction_email(correction: DispatchCorrection) -> None:
+    """Queue the customer's e-mail about corrected dispatch data, in the caller's transaction."""
+    order = correction.order
+    queue_email(
+        template=CORRECTION_TEMPLATE,
+        to=order.customer_email,
+        context=correction_email_context(order, correction),
+        dedupe_key=correction_dedupe_key(correction.pk),
+    )
+
+
+def correction_email_context(order: Order, correction: DispatchCorrection | None) -> dict[str, Any]:
+    """The order's dispatch data as it is now, and what changed (customer-facing fields only)."""
+    context = status_email_context(order, None)
+    if correction is not None:
+        context["data"] = timezone.localtime(correction.created_at).strftime("%d/%m/%Y %H:%M")
+        context["mensagem"] = correction.message_to_customer
+    changes = correction.changes if correction else {}
+    corrected = [
+        {"campo": field_label(name), "antes": old, "depois": new}
+        for name, (old, new) in changes.items()
+        if name in DISPATCH_VARIABLES
+    ]
+    values = {name: getattr(order, name) for name in DISPATCH_VARIABLES}
+    link = tracking_url(values["carrier"], values["tracking_code"])
+    dispatch = {FIELD_VARIABLES[name]: value for name, value in values.items()}
+    return context | dispatch | {"link_rastreio": link or "", "campos_corrigidos": corrected}
 
 
 def status_email_context(order: Order, change: OrderStatusChange | None) -> dict[str, Any]:
@@ -158,7 +201,27 @@ def email_catalog() -> list[EmailSpec]:
             preview=partial(preview_context, status),
         )
         for status in OrderStatus
+    ] + [
+        EmailSpec(
+            name=CORRECTION_TEMPLATE,
+            label=_("Dados do despacho corrigidos"),
+            variables={**COMMON_VARIABLES, **CORRECTION_VARIABLES},
+            html_layout=HTML_LAYOUT,
+            text_layout=TEXT_LAYOUT,
+            preview=correction_preview_context,
+        )
     ]
+
+
+def correction_preview_context() -> dict[str, Any]:
+    """The latest correction's e-mail, else the latest dispatched order's data."""
+    correction = (
+        DispatchCorrection.objects.select_related("order").order_by("-created_at", "-id").first()
+    )
+    if correction:
+        return correction_email_context(correction.order, correction)
+    order = Order.objects.exclude(carrier="").order_by("-created_at", "-id").first()
+    return correction_email_context(order, None) if order else {}
 
 
 def preview_context(status: str) -> dict[str, Any]:
@@ -188,6 +251,18 @@ def preview_context(status: str) -> dict[str, Any]:
 
 def email_states_for(change_ids: list[int]) -> dict[int, str]:
     """{change id: e-mail state label} for the admin timeline, in one query."""
-    keys = {_dedupe_key(pk): pk for pk in change_ids}
-    states = delivery_states(list(keys))
-    return {keys[key]: str(EMAIL_STATE_LABELS[state]) for key, state in states.items()}
+    return timeline_email_states(change_ids, [])[0]
+
+
+def timeline_email_states(
+    change_ids: list[int], correction_ids: list[int]
+) -> tuple[dict[int, str], dict[int, str]]:
+    """The e-mail state labels of status changes and of dispatch corrections, in one query."""
+    change_keys = {_dedupe_key(pk): pk for pk in change_ids}
+    correction_keys = {correction_dedupe_key(pk): pk for pk in correction_ids}
+    states = delivery_states([*change_keys, *correction_keys])
+    labels = {key: str(EMAIL_STATE_LABELS[state]) for key, state in states.items()}
+    return (
+        {pk: labels[key] for key, pk in change_keys.items() if key in labels},
+        {pk: labels[key] for key, pk in correction_keys.items() if key in labels},
+    )

@@ -369,10 +369,63 @@ class OrderStatusChange(models.Model):
 
     @property
     def actor_display(self) -> str:
-        if self.actor_kind in (ActorKind.STAFF, ActorKind.SUPPORT) and self.actor_label:
-            return self.actor_label
-        kind = str(ActorKind(self.actor_kind).label)
-        # "Gateway de pagamento (Mercado Pago)", "Integração (ERP Bling)".
-        if self.actor_label and self.actor_label != kind:
-            return f"{kind} ({self.actor_label})"
-        return kind
+        return _actor_display(self.actor_kind, self.actor_label)
+
+
+def _actor_display(actor_kind: str, actor_label: str) -> str:
+    if actor_kind in (ActorKind.STAFF, ActorKind.SUPPORT) and actor_label:
+        return actor_label
+    kind = str(ActorKind(actor_kind).label)
+    # "Gateway de pagamento (Mercado Pago)", "Integração (ERP Bling)".
+    if actor_label and actor_label != kind:
+        return f"{kind} ({actor_label})"
+    return kind
+
+
+class DispatchCorrection(models.Model):
+    """A correction of a dispatched order's dispatch data: who, when, each field old → new.
+
+    Not a status change, so "each status once per order" and the history's unique index are
+    untouched. Rows are never edited or deleted, like the status history.
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="dispatch_corrections")
+    created_at = models.DateTimeField(_("quando"), auto_now_add=True)
+    # The order's status when it was corrected (Despachado, Tracking or, by support, Concluído).
+    status = models.CharField(_("status do pedido"), max_length=20, choices=OrderStatus.choices)
+    actor_kind = models.CharField(_("tipo de autor"), max_length=20, choices=ActorKind.choices)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("usuário"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("autor"), max_length=200, blank=True)
+    # {field name: [old value, new value]} for each field that changed.
+    changes = models.JSONField(_("campos corrigidos"), default=dict)
+    message_to_customer = models.TextField(_("mensagem ao cliente"), blank=True)
+    internal_note = models.TextField(_("observação interna"), blank=True)
+    notified = models.BooleanField(_("cliente avisado"), default=True)
+
+    class Meta:
+        verbose_name = _("correção do despacho")
+        verbose_name_plural = _("correções do despacho")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["order", "created_at"], name="dispatch_corr_order_created")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {', '.join(self.changes)}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Dispatch corrections are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("Dispatch corrections are append-only.")
+
+    @property
+    def actor_display(self) -> str:
+        return _actor_display(self.actor_kind, self.actor_label)

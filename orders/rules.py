@@ -163,6 +163,46 @@ def allowed_next_statuses(
     return allowed
 
 
+# Orders whose dispatch data may be corrected by staff; support may also correct a delivered one.
+CORRECTABLE = frozenset({OrderStatus.DESPACHADO, OrderStatus.TRACKING})
+
+
+def check_dispatch_correction(order: Order, actor: Actor) -> None:
+    """Refuse (OrderProcessingError) a correction of `order`'s dispatch data by `actor`."""
+    if not (_may_process(actor) or _may_override(actor)):
+        raise OrderProcessingError(
+            RefusalCode.PERMISSION_DENIED, _("Você não tem permissão para processar pedidos.")
+        )
+    if order.status in CORRECTABLE:
+        return
+    if order.status == OrderStatus.CONCLUIDO:
+        if _may_override(actor):
+            return
+        raise OrderProcessingError(
+            RefusalCode.FINAL_STATUS,
+            _(
+                "O pedido está Concluído, um status final. Somente o suporte da JET pode "
+                "corrigir os dados do despacho."
+            ),
+        )
+    raise OrderProcessingError(
+        RefusalCode.NOT_ALLOWED,
+        _(
+            "O pedido está %(s)s: só um pedido Despachado ou em Tracking tem dados de "
+            "despacho para corrigir."
+        )
+        % {"s": _label(order.status)},
+    )
+
+
+def may_correct_dispatch(order: Order, actor: Actor) -> bool:
+    try:
+        check_dispatch_correction(order, actor)
+    except OrderProcessingError:
+        return False
+    return True
+
+
 # Payment gateways (design §2): which payment event moves an order, and to what. Refunds and
 # chargebacks move nothing on their own; staff decide.
 PAYMENT_TARGETS = {

@@ -18,10 +18,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .actors import Actor
-from .emails import queue_status_email
+from .emails import queue_correction_email, queue_status_email
 from .errors import OrderProcessingError, RefusalCode
-from .models import Order, OrderItem, OrderStatusChange
-from .rules import OVERRIDE_TRANSITION, already_used, check_change, check_not_stale
+from .models import DispatchCorrection, Order, OrderItem, OrderStatusChange
+from .rules import (
+    OVERRIDE_TRANSITION,
+    already_used,
+    check_change,
+    check_dispatch_correction,
+    check_not_stale,
+)
 from .status_fields import DISPATCH_FIELDS, clean_status_fields
 from .statuses import STATUS_SEQUENCE, OrderStatus, sequence_index
 
@@ -202,6 +208,52 @@ def _ids_to_revoke(order: Order, left_status: str) -> list[int]:
     statuses.add(left_status)
     rows = order.status_changes.filter(revoked=False, to_status__in=statuses)
     return list(rows.values_list("id", flat=True))
+
+
+def order_correct_dispatch(
+    order: Order,
+    *,
+    by: Actor,
+    fields: dict[str, Any],
+    notify: bool = True,
+    note: str = "",
+    message: str = "",
+) -> DispatchCorrection:
+    """Correct a dispatched order's dispatch data (a wrong tracking code, carrier…).
+
+    Not a status change: the status and its history stay as they are; the correction is its
+    own append-only row with each field's old and new value. `fields` not given keep their
+    current value; the result is validated like a dispatch. Raises OrderProcessingError, and
+    changes nothing, when refused or when nothing would change.
+    """
+    with transaction.atomic():
+        locked = Order.objects.lock_for_change(order.pk)
+        check_dispatch_correction(locked, by)
+        current = {name: getattr(locked, name) or "" for name in DISPATCH_FIELDS}
+        cleaned = _clean_fields(OrderStatus.DESPACHADO, current | dict(fields), False, "")
+        new = {name: cleaned.get(name, "") for name in DISPATCH_FIELDS}
+        changes = {name: [current[name], new[name]] for name in new if new[name] != current[name]}
+        if not changes:
+            raise OrderProcessingError(
+                RefusalCode.INVALID_FIELDS,
+                _("Nenhum dado do despacho mudou: nada foi corrigido."),
+            )
+        locked.set_dispatch_fields(new)
+        locked.save(update_fields=[*DISPATCH_FIELDS, "updated_at"])
+        correction = DispatchCorrection.objects.create(
+            order=locked,
+            status=locked.status,
+            actor_kind=by.kind,
+            actor_user=by.user,
+            actor_label=by.label,
+            changes=changes,
+            message_to_customer=message.strip(),
+            internal_note=note.strip(),
+            notified=notify,
+        )
+        if notify:
+            queue_correction_email(correction)
+    return correction
 
 
 def order_create(

@@ -21,12 +21,13 @@ from orders.actors import Actor
 from orders.formatting import brl
 from orders.models import Order, OrderItem, OrderStatusChange
 from orders.permissions import can_override, can_process, may_open_processing
-from orders.rules import allowed_next_statuses
+from orders.rules import allowed_next_statuses, may_correct_dispatch
 from orders.status_fields import DISPATCH_FIELDS, FIELD_LABELS
 from orders.statuses import is_final
 from orders.tracking import tracking_url
 
 from .bulk import BULK_ACTIONS
+from .correction import correct_dispatch_view
 from .format import short_datetime, status_badge, two_line_datetime
 from .pagination import CappedCountPaginator
 from .processing import process_order_view
@@ -144,14 +145,23 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
 
     def get_urls(self) -> list:
         view = self.admin_site.admin_view(self.process_view)
+        correct = self.admin_site.admin_view(self.correct_dispatch_view)
         # Before the defaults: their "<object_id>/" catch-all would swallow this path.
         return [
             path("<path:object_id>/processar/", view, name="orders_order_process"),
+            path(
+                "<path:object_id>/corrigir-despacho/",
+                correct,
+                name="orders_order_correct_dispatch",
+            ),
             *super().get_urls(),
         ]
 
     def process_view(self, request: HttpRequest, object_id: str):
         return process_order_view(self, request, object_id)
+
+    def correct_dispatch_view(self, request: HttpRequest, object_id: str):
+        return correct_dispatch_view(self, request, object_id)
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str
@@ -175,6 +185,7 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
 
     def _order_page_context(self, request: HttpRequest, order: Order) -> dict:
         changes = list(order.status_changes.all())
+        corrections = list(order.dispatch_corrections.all())
         used = {change.to_status for change in changes if not change.revoked}
         allowed = []
         user = request.user
@@ -186,13 +197,16 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
             final_notice = final_status_notice(order.status)
         sections = order_page_sections(order)
         return {
-            "timeline": timeline(changes),
+            "timeline": timeline(changes, corrections),
             "sections": sections,
             "section_notices": [
                 context["notice"] for _t, context in sections if "notice" in context
             ],
             "process_url": reverse("admin:orders_order_process", args=[order.pk])
             if allowed
+            else "",
+            "correct_url": reverse("admin:orders_order_correct_dispatch", args=[order.pk])
+            if may_open_processing(user) and may_correct_dispatch(order, Actor.person(user))
             else "",
             "final_notice": final_notice,
             "is_override": is_final(order.status),

@@ -9,8 +9,8 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders.emails import EMAIL_STATE_LABELS, email_states_for
-from orders.models import OrderStatusChange
+from orders.emails import EMAIL_STATE_LABELS, timeline_email_states
+from orders.models import DispatchCorrection, OrderStatusChange
 from orders.status_fields import field_label
 from orders.statuses import OrderStatus
 from orders.tracking import tracking_url
@@ -25,6 +25,13 @@ class FieldRow:
     value: str
     is_long: bool = False
     url: str | None = None
+
+
+@dataclass(frozen=True)
+class CorrectedField:
+    label: str
+    old: str
+    new: str
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,9 @@ class TimelineRow:
     # filter call.
     created_display: str = ""
     revoked_display: str = ""
+    # A correction of the dispatch data (not a status change): each field old → new.
+    is_correction: bool = False
+    corrections: list[CorrectedField] = field(default_factory=list)
 
     @property
     def email_state_key(self) -> str:
@@ -81,11 +91,49 @@ def _local(value: datetime | None) -> str:
     return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
 
 
-def timeline(changes: Iterable[OrderStatusChange]) -> list[TimelineRow]:
-    """Rows oldest first, each with its e-mail's state; a revoked row says when it was revoked."""
-    changes = list(changes)
+def timeline(
+    changes: Iterable[OrderStatusChange], corrections: Iterable[DispatchCorrection] = ()
+) -> list[TimelineRow]:
+    """Rows oldest first, each with its e-mail's state; a revoked row says when it was revoked;
+    dispatch corrections in between, where they happened."""
+    changes, corrections = list(changes), list(corrections)
+    change_states, correction_states = timeline_email_states(
+        [change.pk for change in changes], [c.pk for c in corrections if c.notified]
+    )
+    rows = _status_rows(changes, change_states) + _correction_rows(corrections, correction_states)
+    # Stable: rows written in the same instant keep the order they were read in.
+    return sorted(rows, key=lambda row: row.created_at)
+
+
+def _correction_rows(
+    corrections: list[DispatchCorrection], email_states: dict[int, str]
+) -> list[TimelineRow]:
+    labels = _labels()
+    return [
+        TimelineRow(
+            status=correction.status,
+            status_label=_label(correction.status, labels),
+            from_label="",
+            created_at=correction.created_at,
+            created_display=_local(correction.created_at),
+            actor=correction.actor_display,
+            message=correction.message_to_customer,
+            note=correction.internal_note,
+            email_state=email_states.get(correction.pk, ""),
+            is_correction=True,
+            corrections=[
+                CorrectedField(field_label(name), str(old or "—"), str(new or "—"))
+                for name, (old, new) in correction.changes.items()
+            ],
+        )
+        for correction in corrections
+    ]
+
+
+def _status_rows(
+    changes: list[OrderStatusChange], email_states: dict[int, str]
+) -> list[TimelineRow]:
     when = {change.pk: change.created_at for change in changes}
-    email_states = email_states_for([change.pk for change in changes])
     labels = _labels()
     return [
         TimelineRow(

@@ -21,8 +21,8 @@
     const doc = new DOMParser().parseFromString(text, "application/xml");
     const info = doc.getElementsByTagNameNS("*", "infNFe")[0];
     const number = doc.getElementsByTagNameNS("*", "nNF")[0];
-    const key = form.querySelector("[name='despachado-nfe_key']");
-    const invoice = form.querySelector("[name='despachado-invoice_number']");
+    const key = form.querySelector("[name$='nfe_key']");
+    const invoice = form.querySelector("[name$='invoice_number']");
     const id = info ? info.getAttribute("Id") || "" : "";
     if (key && !key.value && id.startsWith("NFe")) {
       key.value = id.slice(3);
@@ -32,11 +32,11 @@
     }
   }
 
-  const pasted = form.querySelector("[name='despachado-nfe_xml']");
+  const pasted = form.querySelector("[name$='nfe_xml']");
   if (pasted) {
     pasted.addEventListener("change", function () { fillFromXml(pasted.value); });
   }
-  const upload = form.querySelector("[name='despachado-nfe_xml_file']");
+  const upload = form.querySelector("[name$='nfe_xml_file']");
   if (upload) {
     upload.addEventListener("change", function () {
       if (upload.files.length) {

@@ -31,27 +31,6 @@ ORDER = {
 pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 
-@pytest.fixture
-def api(client, api_token):
-    """The Django test client speaking JSON with the token."""
-
-    class Api:
-        def get(self, path: str, **extra):
-            return client.get(f"/api/v1{path}", HTTP_AUTHORIZATION=f"Bearer {api_token}", **extra)
-
-        def post(self, path: str, data, **extra):
-            body = data if isinstance(data, bytes | str) else json.dumps(data)
-            return client.post(
-                f"/api/v1{path}",
-                body,
-                content_type="application/json",
-                HTTP_AUTHORIZATION=f"Bearer {api_token}",
-                **extra,
-            )
-
-    return Api()
-
-
 def status(api, number: str, slug: str, **fields):
     return api.post(f"/orders/{number}/status", {"status": slug, **fields})
 

@@ -164,7 +164,7 @@ def test_a_schema_driven_run_finds_no_server_error(api_token, order_factory, wsg
     number = order_factory(status="aprovado").number
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 4
+    assert len(operations) == 5
     cases = st.one_of([operation.as_strategy() for operation in operations])
     seen: set[int] = set()
 
