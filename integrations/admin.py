@@ -32,3 +32,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
             ngettext("%d token revogado.", "%d tokens revogados.", count) % count,
             messages.SUCCESS,
         )
+
+
+# The carrier scans' admin and the order page's "Rastreamento" section.
+from .carriers import admin as _carriers_admin  # noqa: E402, F401

@@ -55,3 +55,8 @@ class ApiOrderCreation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → {self.order_id}"
+
+
+# The carrier-tracking models live in their package; imported here so Django
+# finds them with the app's others.
+from .carriers.models import CarrierPoll  # noqa: E402, F401

@@ -315,6 +315,34 @@ MERCADOPAGO_TIMEOUT = (3.05, 5)
 INTEGRATION_API_RATE_LIMIT = env("INTEGRATION_API_RATE_LIMIT", default="3000/m")
 INTEGRATION_API_ADDRESS_RATE_LIMIT = env("INTEGRATION_API_ADDRESS_RATE_LIMIT", default="6000/m")
 
+# Carrier tracking (docs/integrations.md)
+# ------------------------------------------------------------------------------
+# Tracking is off until a carrier's API URL and token are set: nothing is polled, nothing fails.
+# Correios SRO: https://api.correios.com.br (Bearer token from the Correios API portal).
+CORREIOS_API_URL = env("CORREIOS_API_URL", default="")
+CORREIOS_TOKEN = env("CORREIOS_TOKEN", default="")
+# Every other carrier through Melhor Envio: https://www.melhorenvio.com.br (or the sandbox).
+MELHORENVIO_API_URL = env("MELHORENVIO_API_URL", default="")
+MELHORENVIO_TOKEN = env("MELHORENVIO_TOKEN", default="")
+# (connect, read) seconds for a carrier's API; the poller runs in the worker only.
+CARRIER_API_TIMEOUT = (3.05, env.float("CARRIER_API_TIMEOUT", default=10.0))
+# Each dispatched order is polled this often; each failure doubles it, up to the maximum.
+TRACKING_POLL_MINUTES = env.int("TRACKING_POLL_MINUTES", default=60)
+TRACKING_POLL_MAX_MINUTES = env.int("TRACKING_POLL_MAX_MINUTES", default=24 * 60)
+TRACKING_POLL_BATCH = env.int("TRACKING_POLL_BATCH", default=50)
+TRACKING_LEASE_SECONDS = env.int("TRACKING_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 30)
+# /webhooks/transportadoras/<carrier>/: X-Jet-Signature with one of these (comma-separated for
+# rotation). Unset: every push is refused.
+CARRIER_WEBHOOK_SECRET = env.list("CARRIER_WEBHOOK_SECRET", default=[])
+CARRIER_WEBHOOK_MAX_BODY = env.int("CARRIER_WEBHOOK_MAX_BODY", default=256 * 1024)
+CARRIER_WEBHOOK_RATE_LIMIT = env("CARRIER_WEBHOOK_RATE_LIMIT", default="600/m")
+CELERY_BEAT_SCHEDULE |= {
+    "poll-carrier-tracking": {
+        "task": "integrations.tasks.poll_carrier_tracking",
+        "schedule": env.float("TRACKING_SWEEP_SECONDS", default=60.0),
+    },
+}
+
 # Production hardening (all on when DEBUG is off)
 # ------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/

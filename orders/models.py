@@ -372,3 +372,8 @@ class OrderStatusChange(models.Model):
         if self.actor_label and self.actor_label != kind:
             return f"{kind} ({self.actor_label})"
         return kind
+
+
+# Carrier scans live in their own module (one idea per file); imported here so Django finds
+# the model with the app's others.
+from .tracking_events import TrackingEvent  # noqa: E402, F401

@@ -33,6 +33,9 @@ STORE_STAFF_PERMISSIONS = [
     # Refunds and chargebacks flagged by the gateways: staff read them and mark them resolved.
     "payments.view_paymentevent",
     "payments.change_paymentevent",
+    # Carrier scans: returned or lost parcels are flagged; staff read them and clear the flag.
+    "orders.view_trackingevent",
+    "orders.change_trackingevent",
 ]
 SUPPORT_PERMISSIONS = [
     *STORE_STAFF_PERMISSIONS,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from .actors import Actor
 from .emails import queue_status_email
 from .errors import OrderProcessingError, RefusalCode
+from .events import publish, status_changed
 from .models import Order, OrderItem, OrderStatusChange
 from .rules import OVERRIDE_TRANSITION, already_used, check_change, check_not_stale
 from .status_fields import DISPATCH_FIELDS, clean_status_fields
@@ -106,6 +107,7 @@ def _process(
         )
         if notify or not is_override:
             queue_status_email(change)
+        publish(status_changed(change))
     return change
 
 
@@ -227,4 +229,5 @@ def order_create(
             actor_label=by.label,
         )
         queue_status_email(received)
+        publish(status_changed(received))
     return order
