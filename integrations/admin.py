@@ -34,5 +34,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
         )
 
 
-# The carrier scans' admin and the order page's "Rastreamento" section.
+# The carrier scans' admin and the order page's "Rastreamento" section; outbound webhooks.
 from .carriers import admin as _carriers_admin  # noqa: E402, F401
+from .outbound import admin as _outbound_admin  # noqa: E402, F401

@@ -57,6 +57,7 @@ class ApiOrderCreation(models.Model):
         return f"{self.key} → {self.order_id}"
 
 
-# The carrier-tracking models live in their package; imported here so Django
-# finds them with the app's others.
+# The carrier-tracking and outbound-webhook models live in their packages; imported here so
+# Django finds them with the app's others.
 from .carriers.models import CarrierPoll  # noqa: E402, F401
+from .outbound.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint  # noqa: E402, F401

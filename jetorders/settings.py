@@ -315,7 +315,7 @@ MERCADOPAGO_TIMEOUT = (3.05, 5)
 INTEGRATION_API_RATE_LIMIT = env("INTEGRATION_API_RATE_LIMIT", default="3000/m")
 INTEGRATION_API_ADDRESS_RATE_LIMIT = env("INTEGRATION_API_ADDRESS_RATE_LIMIT", default="6000/m")
 
-# Carrier tracking (docs/integrations.md)
+# Carrier tracking and outbound webhooks (docs/integrations.md)
 # ------------------------------------------------------------------------------
 # Tracking is off until a carrier's API URL and token are set: nothing is polled, nothing fails.
 # Correios SRO: https://api.correios.com.br (Bearer token from the Correios API portal).
@@ -336,10 +336,31 @@ TRACKING_LEASE_SECONDS = env.int("TRACKING_LEASE_SECONDS", default=CELERY_TASK_T
 CARRIER_WEBHOOK_SECRET = env.list("CARRIER_WEBHOOK_SECRET", default=[])
 CARRIER_WEBHOOK_MAX_BODY = env.int("CARRIER_WEBHOOK_MAX_BODY", default=256 * 1024)
 CARRIER_WEBHOOK_RATE_LIMIT = env("CARRIER_WEBHOOK_RATE_LIMIT", default="600/m")
+# Outbound webhooks to the endpoints staff register in the admin. Only https:// with DEBUG
+# off, never to private, loopback or link-local addresses unless this is True.
+OUTBOUND_WEBHOOKS_ALLOW_PRIVATE = env.bool("OUTBOUND_WEBHOOKS_ALLOW_PRIVATE", default=False)
+# (connect, read) seconds: a slow receiver holds a worker this long at most, never a request.
+OUTBOUND_WEBHOOKS_TIMEOUT = (3.05, env.float("OUTBOUND_WEBHOOKS_TIMEOUT", default=5.0))
+OUTBOUND_WEBHOOKS_MAX_ATTEMPTS = env.int("OUTBOUND_WEBHOOKS_MAX_ATTEMPTS", default=8)
+OUTBOUND_WEBHOOKS_RETRY_BASE_SECONDS = env.int("OUTBOUND_WEBHOOKS_RETRY_BASE_SECONDS", default=30)
+# Below CELERY_VISIBILITY_TIMEOUT, like the e-mail retries.
+OUTBOUND_WEBHOOKS_RETRY_MAX_SECONDS = env.int("OUTBOUND_WEBHOOKS_RETRY_MAX_SECONDS", default=1800)
+OUTBOUND_WEBHOOKS_LEASE_SECONDS = env.int(
+    "OUTBOUND_WEBHOOKS_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 30
+)
+# Each process keeps the list of active endpoints this long, so a change costs no query for
+# them; a new endpoint gets events within this many seconds everywhere.
+OUTBOUND_WEBHOOKS_ENDPOINT_CACHE_SECONDS = env.float(
+    "OUTBOUND_WEBHOOKS_ENDPOINT_CACHE_SECONDS", default=5.0
+)
 CELERY_BEAT_SCHEDULE |= {
     "poll-carrier-tracking": {
         "task": "integrations.tasks.poll_carrier_tracking",
         "schedule": env.float("TRACKING_SWEEP_SECONDS", default=60.0),
+    },
+    "sweep-outbound-webhooks": {
+        "task": "integrations.tasks.sweep_outbound_webhooks",
+        "schedule": env.float("OUTBOUND_WEBHOOKS_SWEEP_SECONDS", default=30.0),
     },
 }
 

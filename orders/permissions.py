@@ -43,6 +43,14 @@ SUPPORT_PERMISSIONS = [
     # Support can see the integrations' API tokens and revoke a leaked one.
     "integrations.view_apitoken",
     "integrations.change_apitoken",
+    # Outbound webhooks: register endpoints, watch deliveries, re-send what failed.
+    "integrations.view_webhookendpoint",
+    "integrations.add_webhookendpoint",
+    "integrations.change_webhookendpoint",
+    "integrations.delete_webhookendpoint",
+    "integrations.view_webhookdelivery",
+    "integrations.view_webhookattempt",
+    "integrations.resend_webhook",
 ]
 
 ROLE_PERMISSIONS = {
