@@ -42,3 +42,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
             ngettext("%d token revogado.", "%d tokens revogados.", count) % count,
             messages.SUCCESS,
         )
+
+
+# The carrier scans' admin and the order page's "Rastreamento" section; outbound webhooks.
+from .carriers import admin as _carriers_admin  # noqa: E402, F401
+from .outbound import admin as _outbound_admin  # noqa: E402, F401

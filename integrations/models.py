@@ -73,3 +73,9 @@ class ApiOrderCreation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → {self.order_id}"
+
+
+# The carrier-tracking and outbound-webhook models live in their packages; imported here so
+# Django finds them with the app's others.
+from .carriers.models import CarrierPoll  # noqa: E402, F401
+from .outbound.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint  # noqa: E402, F401

@@ -317,6 +317,55 @@ MERCADOPAGO_TIMEOUT = (3.05, 5)
 INTEGRATION_API_RATE_LIMIT = env("INTEGRATION_API_RATE_LIMIT", default="3000/m")
 INTEGRATION_API_ADDRESS_RATE_LIMIT = env("INTEGRATION_API_ADDRESS_RATE_LIMIT", default="6000/m")
 
+# Carrier tracking and outbound webhooks (docs/integrations.md)
+# ------------------------------------------------------------------------------
+# Tracking is off until a carrier's API URL and token are set: nothing is polled, nothing fails.
+# Correios SRO: https://api.correios.com.br (Bearer token from the Correios API portal).
+CORREIOS_API_URL = env("CORREIOS_API_URL", default="")
+CORREIOS_TOKEN = env("CORREIOS_TOKEN", default="")
+# Every other carrier through Melhor Envio: https://www.melhorenvio.com.br (or the sandbox).
+MELHORENVIO_API_URL = env("MELHORENVIO_API_URL", default="")
+MELHORENVIO_TOKEN = env("MELHORENVIO_TOKEN", default="")
+# (connect, read) seconds for a carrier's API; the poller runs in the worker only.
+CARRIER_API_TIMEOUT = (3.05, env.float("CARRIER_API_TIMEOUT", default=10.0))
+# Each dispatched order is polled this often; each failure doubles it, up to the maximum.
+TRACKING_POLL_MINUTES = env.int("TRACKING_POLL_MINUTES", default=60)
+TRACKING_POLL_MAX_MINUTES = env.int("TRACKING_POLL_MAX_MINUTES", default=24 * 60)
+TRACKING_POLL_BATCH = env.int("TRACKING_POLL_BATCH", default=50)
+TRACKING_LEASE_SECONDS = env.int("TRACKING_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 30)
+# /webhooks/transportadoras/<carrier>/: X-Jet-Signature with one of these (comma-separated for
+# rotation). Unset: every push is refused.
+CARRIER_WEBHOOK_SECRET = env.list("CARRIER_WEBHOOK_SECRET", default=[])
+CARRIER_WEBHOOK_MAX_BODY = env.int("CARRIER_WEBHOOK_MAX_BODY", default=256 * 1024)
+CARRIER_WEBHOOK_RATE_LIMIT = env("CARRIER_WEBHOOK_RATE_LIMIT", default="600/m")
+# Outbound webhooks to the endpoints staff register in the admin. Only https:// with DEBUG
+# off, never to private, loopback or link-local addresses unless this is True.
+OUTBOUND_WEBHOOKS_ALLOW_PRIVATE = env.bool("OUTBOUND_WEBHOOKS_ALLOW_PRIVATE", default=False)
+# (connect, read) seconds: a slow receiver holds a worker this long at most, never a request.
+OUTBOUND_WEBHOOKS_TIMEOUT = (3.05, env.float("OUTBOUND_WEBHOOKS_TIMEOUT", default=5.0))
+OUTBOUND_WEBHOOKS_MAX_ATTEMPTS = env.int("OUTBOUND_WEBHOOKS_MAX_ATTEMPTS", default=8)
+OUTBOUND_WEBHOOKS_RETRY_BASE_SECONDS = env.int("OUTBOUND_WEBHOOKS_RETRY_BASE_SECONDS", default=30)
+# Below CELERY_VISIBILITY_TIMEOUT, like the e-mail retries.
+OUTBOUND_WEBHOOKS_RETRY_MAX_SECONDS = env.int("OUTBOUND_WEBHOOKS_RETRY_MAX_SECONDS", default=1800)
+OUTBOUND_WEBHOOKS_LEASE_SECONDS = env.int(
+    "OUTBOUND_WEBHOOKS_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 30
+)
+# Each process keeps the list of active endpoints this long, so a change costs no query for
+# them; a new endpoint gets events within this many seconds everywhere.
+OUTBOUND_WEBHOOKS_ENDPOINT_CACHE_SECONDS = env.float(
+    "OUTBOUND_WEBHOOKS_ENDPOINT_CACHE_SECONDS", default=5.0
+)
+CELERY_BEAT_SCHEDULE |= {
+    "poll-carrier-tracking": {
+        "task": "integrations.tasks.poll_carrier_tracking",
+        "schedule": env.float("TRACKING_SWEEP_SECONDS", default=60.0),
+    },
+    "sweep-outbound-webhooks": {
+        "task": "integrations.tasks.sweep_outbound_webhooks",
+        "schedule": env.float("OUTBOUND_WEBHOOKS_SWEEP_SECONDS", default=30.0),
+    },
+}
+
 # Production hardening (all on when DEBUG is off)
 # ------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/

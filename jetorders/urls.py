@@ -30,6 +30,8 @@ urlpatterns = [
     path("webhooks/email/", include("anymail.urls")),
     # Payment gateways and the integration API (design §5).
     path("webhooks/pagamentos/", include("payments.urls")),
+    # Carriers that push tracking scans (docs/integrations.md).
+    path("webhooks/transportadoras/", include("integrations.carriers.urls")),
     path("api/v1/", integration_api.urls),
     # The customer area (home page, /conta/pedidos/, /pedido/<token>/), then the accounts.
     path("", include("storefront.urls")),

@@ -429,3 +429,8 @@ class DispatchCorrection(models.Model):
     @property
     def actor_display(self) -> str:
         return _actor_display(self.actor_kind, self.actor_label)
+
+
+# Carrier scans live in their own module (one idea per file); imported here so Django finds
+# the model with the app's others.
+from .tracking_events import TrackingEvent  # noqa: E402, F401

@@ -33,6 +33,9 @@ STORE_STAFF_PERMISSIONS = [
     # Refunds and chargebacks flagged by the gateways: staff read them and mark them resolved.
     "payments.view_paymentevent",
     "payments.change_paymentevent",
+    # Carrier scans: returned or lost parcels are flagged; staff read them and clear the flag.
+    "orders.view_trackingevent",
+    "orders.change_trackingevent",
 ]
 SUPPORT_PERMISSIONS = [
     *STORE_STAFF_PERMISSIONS,
@@ -40,6 +43,14 @@ SUPPORT_PERMISSIONS = [
     # Support can see the integrations' API tokens and revoke a leaked one.
     "integrations.view_apitoken",
     "integrations.change_apitoken",
+    # Outbound webhooks: register endpoints, watch deliveries, re-send what failed.
+    "integrations.view_webhookendpoint",
+    "integrations.add_webhookendpoint",
+    "integrations.change_webhookendpoint",
+    "integrations.delete_webhookendpoint",
+    "integrations.view_webhookdelivery",
+    "integrations.view_webhookattempt",
+    "integrations.resend_webhook",
 ]
 
 ROLE_PERMISSIONS = {

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from .actors import Actor
 from .emails import queue_correction_email, queue_status_email
 from .errors import OrderProcessingError, RefusalCode
+from .events import publish, status_changed
 from .models import DispatchCorrection, Order, OrderItem, OrderStatusChange
 from .rules import (
     OVERRIDE_TRANSITION,
@@ -115,6 +116,7 @@ def _process(
         )
         if notify or not is_override:
             queue_status_email(change)
+        publish(status_changed(change))
     # One structured line per change; with LOG_FORMAT=json the extras become keys.
     logger.info(
         "order %s: %s -> %s by %s",
@@ -297,4 +299,5 @@ def order_create(
             actor_label=by.label,
         )
         queue_status_email(received)
+        publish(status_changed(received))
     return order

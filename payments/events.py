@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from orders.actors import Actor
 from orders.errors import OrderProcessingError
+from orders.events import payment_event, publish
 from orders.models import Order
 from orders.rules import payment_applies, payment_target
 from orders.services import order_process
@@ -55,6 +56,17 @@ def record_payment_event(
             return duplicate, False
         _apply(event, locked, Actor.gateway(label))
         event.save(update_fields=["outcome", "detail", "needs_attention", "status_change"])
+        # Outbound webhooks, in this transaction (orders/events.py).
+        publish(
+            payment_event(
+                locked,
+                provider=provider,
+                event_id=event_id,
+                kind=event.kind,
+                outcome=event.outcome,
+                needs_attention=event.needs_attention,
+            )
+        )
     logger.info(
         "payment event %s %s (%s) for order %s: %s",
         provider,

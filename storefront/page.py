@@ -22,6 +22,7 @@ from orders.statuses import (
     sequence_index,
 )
 from orders.tracking import tracking_url
+from orders.tracking_events import TrackingEvent
 
 # Steps an order may skip (payment approved at once, nothing made to order, no transit
 # updates): shown only once the order has been through them.
@@ -63,7 +64,15 @@ def _prefetches() -> list[Any]:
     active = OrderStatusChange.objects.filter(revoked=False).only(
         "id", "order_id", "to_status", "created_at", "message_to_customer"
     )
-    return ["items", Prefetch("status_changes", queryset=active, to_attr="active_changes")]
+    # The carrier's scans: what the customer sees of them (never the staff-only flag).
+    scans = TrackingEvent.objects.only(
+        "id", "order_id", "description", "place", "occurred_at"
+    ).order_by("-occurred_at", "-id")
+    return [
+        "items",
+        Prefetch("status_changes", queryset=active, to_attr="active_changes"),
+        Prefetch("tracking_events", queryset=scans, to_attr="scans"),
+    ]
 
 
 def prefetch_customer_details(order: Order) -> None:
@@ -137,4 +146,6 @@ def order_page_context(order: Order) -> dict[str, Any]:
         "steps": progress_steps(order.status, reached),
         "timeline": timeline(changes),
         "dispatch": dispatch_info(order, reached),
+        # Newest first, like the timeline; shown with the dispatch data.
+        "scans": order.scans if OrderStatus.DESPACHADO in reached else [],
     }

@@ -92,3 +92,14 @@ def lojista_actor(lojista) -> Actor:
 @pytest.fixture
 def suporte_actor(suporte) -> Actor:
     return Actor.person(suporte)
+
+
+@pytest.fixture(autouse=True)
+def _no_webhook_endpoints_cached():
+    """Each test starts knowing of no outbound-webhook endpoint; saving one makes the process
+    read them again (integrations/outbound/endpoints.py)."""
+    from integrations.outbound.endpoints import assume_none
+
+    assume_none()
+    yield
+    assume_none()

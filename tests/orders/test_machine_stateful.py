@@ -18,6 +18,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from integrations.outbound.models import WebhookDelivery, WebhookEndpoint
 from notifications.models import EmailOutbox
 from orders.actors import Actor
 from orders.emails import dedupe_key
@@ -48,6 +49,23 @@ class OrderMachine(RuleBasedStateMachine):
             "integracao": Actor.integration("ERP de teste"),
         }
         self.changes_made: Counter[int] = Counter()
+        # Outbound webhooks: two endpoints want status changes, one other events only, one
+        # is switched off. Saving them makes this process read the endpoints again.
+        self.subscribed = [
+            WebhookEndpoint.objects.create(url=url, events=events).pk
+            for url, events in [
+                ("https://erp.exemplo.com.br/jet", ["order.status_changed"]),
+                ("https://bi.exemplo.com.br/jet", ["order.status_changed", "order.payment_event"]),
+            ]
+        ]
+        WebhookEndpoint.objects.create(
+            url="https://frete.exemplo.com.br/jet", events=["order.tracking_event"]
+        )
+        WebhookEndpoint.objects.create(
+            url="https://antigo.exemplo.com.br/jet",
+            events=["order.status_changed"],
+            is_active=False,
+        )
 
     def teardown(self) -> None:
         transaction.set_rollback(True)
@@ -107,6 +125,18 @@ class OrderMachine(RuleBasedStateMachine):
         keys = [dedupe_key(c) for c in OrderStatusChange.objects.all()]
         assert EmailOutbox.objects.filter(dedupe_key__in=keys).count() == len(keys)
         assert EmailOutbox.objects.count() == len(keys)
+
+    @invariant()
+    def every_change_has_one_webhook_row_per_subscribed_endpoint_in_order(self) -> None:
+        deliveries = WebhookDelivery.objects.order_by("pk")
+        assert set(deliveries.values_list("kind", flat=True)) <= {"order.status_changed"}
+        for order in Order.objects.prefetch_related("status_changes"):
+            statuses = [change.to_status for change in order.status_changes.all()]
+            for endpoint_id in self.subscribed:
+                rows = deliveries.filter(order=order, endpoint_id=endpoint_id)
+                sent = [row.payload["data"]["to_status"] for row in rows]
+                assert sent == statuses
+        assert deliveries.count() == len(self.subscribed) * OrderStatusChange.objects.count()
 
 
 @pytest.mark.django_db

@@ -1,0 +1,1 @@
+"""Outbound webhooks: order events to the endpoints staff register (docs/integrations.md)."""
