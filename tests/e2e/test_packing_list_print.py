@@ -147,3 +147,29 @@ def test_the_order_page_prints_without_the_admin_chrome_but_with_its_timeline(
     expect(page.get_by_text("CNPJ 12.ABC.345/0001-")).to_be_visible()
     shoot(page, "order-page-print")
     pdf_pages(page, "order-page")
+
+
+def test_staff_find_an_order_by_its_buyers_cpf_typed_with_punctuation(page, live_server, orders):
+    from orders.documents import format_document
+
+    staff_user(username="lucia", first_name="Lúcia", last_name="Lojista")
+    wanted = orders[1]
+    admin_login(page, live_server, "lucia")
+
+    page.goto(f"{live_server.url}/admin/orders/order/")
+    expect(page.locator("#changelist-search")).to_contain_text("CPF/CNPJ")
+    page.locator("#searchbar").fill(format_document(wanted.buyer_document))
+    page.locator("#searchbar").press("Enter")
+
+    rows = page.locator("#result_list tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Camila Ferreira")
+    shoot(page, "order-list-search-cpf")
+    page.set_viewport_size(PHONE)
+    shoot(page, "order-list-search-cpf-360")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    rows.first.get_by_role("link", name=wanted.number).click()
+    expect(page.get_by_text(f"CPF {format_document(wanted.buyer_document)}")).to_be_visible()
+    expect(page.get_by_role("link", name="Imprimir lista de separação")).to_be_visible()
+    shoot(page, "order-page-screen")

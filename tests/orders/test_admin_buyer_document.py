@@ -155,3 +155,19 @@ def test_an_nfe_for_the_buyer_or_an_order_without_document_has_no_warning(
     order.refresh_from_db()
     assert order.status == OrderStatus.DESPACHADO
     assert not [m for m in response.context["messages"] if m.level_tag == "warning"]
+
+
+@pytest.mark.django_db
+def test_correcting_the_dispatch_with_an_nfe_for_someone_else_warns_too(client, lojista):
+    from django.urls import reverse
+
+    order = OrderFactory(status=OrderStatus.DESPACHADO, buyer_document=make_cpf(1))
+    client.force_login(lojista)
+    fields = {**dispatch_fields(), "nfe_xml": nfe_xml_to(make_nfe_key(1234), 1234, ALNUM_CNPJ)}
+    url = reverse("admin:orders_order_correct_dispatch", args=[order.pk])
+
+    response = client.post(url, {**fields, "notify": "on"}, follow=True)
+
+    order.refresh_from_db()
+    assert order.nfe_xml == fields["nfe_xml"]
+    assert "O destinatário da NF-e (CNPJ 12.ABC.345/01DE-35)" in response.content.decode()
