@@ -138,9 +138,10 @@ def document_search_term(term: str) -> str | None:
     """The normalised document a search term names, if it is shaped like one: a CPF or CNPJ
     typed with its punctuation, 11 digits, or 14 digits. None otherwise.
 
-    Neither an order number (6 to 10 digits) nor an invoice number (at most 9) has 11 or 14
-    digits, so those shapes are documents only. A raw 14-character alphanumeric CNPJ looks
-    like a tracking code too: `is_alphanumeric_cnpj` tells the caller to look in both.
+    Neither an order number (100001 onwards: 11 digits only after ten billion orders) nor an
+    invoice number (at most 9 digits) has 11 or 14 digits, so those shapes are documents only.
+    A raw 14-character alphanumeric CNPJ looks like a tracking code too: `is_alphanumeric_cnpj`
+    tells the caller to look in both.
     """
     term = term.strip().upper()
     if FORMATTED_CPF.fullmatch(term) or FORMATTED_CNPJ.fullmatch(term):

@@ -27,7 +27,7 @@ def order_search(term: str) -> Q:
     if len(key) == 44:
         return Q(nfe_key=key)
     # Before the numbers: 11 or 14 digits (or a CPF/CNPJ with its dots and dashes) are never
-    # an order number (6 to 10 digits) nor an invoice number (at most 9).
+    # an order number (100001 onwards) nor an invoice number (at most 9 digits).
     document = document_search_term(term)
     if document:
         return Q(buyer_document=document)

@@ -173,3 +173,13 @@ def test_staff_find_an_order_by_its_buyers_cpf_typed_with_punctuation(page, live
     expect(page.get_by_text(f"CPF {format_document(wanted.buyer_document)}")).to_be_visible()
     expect(page.get_by_role("link", name="Imprimir lista de separação")).to_be_visible()
     shoot(page, "order-page-screen")
+
+
+def test_the_customer_page_shows_the_cep_formatted_on_a_phone(page, live_server, orders):
+    from orders.links import order_status_path
+
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}{order_status_path(orders[1])}")
+
+    expect(page.get_by_text("CEP 01001-000")).to_be_visible()
+    shoot(page, "customer-order-360")

@@ -159,3 +159,20 @@ def test_who_may_not_see_orders_may_not_print_them(client):
 
     assert client.get(packing_list_url(order)).status_code == 403
     assert client.get(SELECTION_URL, {"ids": order.pk}).status_code == 403
+
+
+def test_a_selection_too_large_to_print_at_once_says_so(client, lojista, monkeypatch):
+    from orders.admin import packing
+
+    monkeypatch.setattr(packing, "MAX_PACKING_ORDERS", 2)
+    chosen = [OrderFactory() for _ in range(3)]
+    client.force_login(lojista)
+
+    response = client.post(
+        ORDER_LIST_URL,
+        {"action": "print_packing_lists", helpers.ACTION_CHECKBOX_NAME: [o.pk for o in chosen]},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0].startswith(ORDER_LIST_URL)
+    assert "Selecione no máximo 2 pedidos para imprimir de uma vez." in response.content.decode()
