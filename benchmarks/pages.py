@@ -46,13 +46,15 @@ def top_up(total: int) -> None:
         cursor.execute("SET LOCAL synchronous_commit = off")
         cursor.execute(
             f"""
-            INSERT INTO orders_order (number, customer_name, customer_email, shipping_street,
+            INSERT INTO orders_order (number, customer_name, customer_email, buyer_document,
+              shipping_street,
               shipping_number, shipping_complement, shipping_district, shipping_city,
               shipping_state, shipping_postal_code, shipping_cost, total, status,
               status_changed_at, invoice_number, nfe_key, carrier, shipping_method,
               tracking_code, nfe_content, nfe_xml, created_at, updated_at)
             SELECT (5000000 + g)::text, 'Cliente ' || g, 'cliente' || (g %% {CUSTOMERS})
-              || '@exemplo.com.br', 'Rua A', '1', '', 'Centro', 'São Paulo', 'SP', '01000-000',
+              || '@exemplo.com.br', lpad(g::text, 11, '0'), 'Rua A', '1', '', 'Centro',
+              'São Paulo', 'SP', '01000000',
               10, 129.80, {STATUS_OF}, now() - (g %% 400) * interval '1 hour',
               CASE WHEN g %% 100 < 89 THEN g::text ELSE '' END,
               CASE WHEN g %% 100 < 89 THEN lpad(g::text, 44, '0') ELSE '' END,

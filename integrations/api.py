@@ -146,6 +146,7 @@ def create_order(
         return order_create(
             customer_name=payload.customer_name.strip(),
             customer_email=payload.customer_email,
+            buyer_document=payload.buyer_document,
             items=[item.dict() for item in payload.items],
             shipping=payload.shipping.dict() if payload.shipping else None,
             shipping_cost=payload.shipping_cost,

@@ -44,8 +44,15 @@ class ScopeMissing(Exception):
         self.scope = scope
 
 
+# The error type of a field our own rules refused (integrations.schemas.rule): its message is
+# already the Portuguese one the rule wrote (orders.documents), passed on as it is.
+RULE_ERROR = "jet_rule"
+
+
 def pydantic_message(error: dict[str, Any]) -> str:
     ctx = error.get("ctx") or {}
+    if error.get("type") == RULE_ERROR:
+        return str(ctx.get("message") or error.get("msg") or _("Valor inválido."))
     messages = {
         "missing": _("Campo obrigatório."),
         "string_too_short": _("Informe pelo menos %(n)s caractere(s).")

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict
+from pydantic_core import PydanticCustomError
 
+from orders.documents import clean_document, clean_postal_code, clean_state
 from orders.models import Order
 from orders.status_fields import ALL_STATUS_FIELDS, DISPATCH_FIELDS
 from orders.statuses import OrderStatus
+
+from .errors import RULE_ERROR
 
 
 def _no_nul(value: str) -> str:
@@ -25,6 +31,21 @@ def Text(max_length: int, min_length: int = 0) -> Any:  # noqa: N802 - reads as 
     return Annotated[
         str, Field(min_length=min_length, max_length=max_length), AfterValidator(_no_nul)
     ]
+
+
+def rule(clean: Callable[[str], str]) -> AfterValidator:
+    """One of orders.documents' clean_* functions as a field validator: the value comes out
+    normalised, and a refusal keeps the rule's Portuguese message (integrations.errors)."""
+
+    def validate(value: str) -> str:
+        try:
+            return clean(value)
+        except DjangoValidationError as error:
+            raise PydanticCustomError(
+                RULE_ERROR, "{message}", {"message": " ".join(error.messages)}
+            ) from error
+
+    return AfterValidator(validate)
 
 
 class StrictSchema(Schema):
@@ -50,14 +71,58 @@ class ShippingIn(StrictSchema):
     complement: Text(100) = ""
     district: Text(100) = ""
     city: Text(100) = ""
-    state: Text(2) = ""
-    postal_code: Text(9) = ""
+    state: Annotated[Text(2), rule(clean_state)] = Field(
+        "", description="UF: sigla de um dos 26 estados ou DF.", examples=["SP"]
+    )
+    postal_code: Annotated[Text(9), rule(clean_postal_code)] = Field(
+        "", description="CEP com ou sem hífen; guardado com 8 dígitos.", examples=["01310-100"]
+    )
 
 
 class OrderIn(StrictSchema):
+    # The example the docs (/api/v1/docs) show and "Try it out" sends.
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "customer_name": "Ana Souza",
+                    "customer_email": "ana@exemplo.com.br",
+                    "buyer_document": "111.444.777-35",
+                    "items": [
+                        {
+                            "sku": "CAM-01",
+                            "description": "Camiseta",
+                            "quantity": 1,
+                            "unit_price": "59.90",
+                        }
+                    ],
+                    "shipping": {
+                        "street": "Av. Paulista",
+                        "number": "1000",
+                        "complement": "ap. 12",
+                        "district": "Bela Vista",
+                        "city": "São Paulo",
+                        "state": "SP",
+                        "postal_code": "01310-100",
+                    },
+                    "shipping_cost": "19.90",
+                    "total": "79.80",
+                }
+            ]
+        },
+    )
+
     customer_name: Text(200, min_length=1)
     customer_email: Text(254, min_length=3)
     items: list[ItemIn] = Field(min_length=1, max_length=500)
+    buyer_document: Annotated[Text(18), rule(clean_document)] = Field(
+        "",
+        description="CPF ou CNPJ do comprador, com ou sem pontuação; o CNPJ pode ser "
+        "alfanumérico (desde julho de 2026). Conferido pelos dígitos verificadores e "
+        "guardado sem pontuação.",
+        examples=["111.444.777-35", "12.ABC.345/01DE-35"],
+    )
     shipping: ShippingIn | None = None
     shipping_cost: Money = Decimal("0")
     total: Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)] = Field(
@@ -104,6 +169,16 @@ class DispatchIn(Schema):
         return {name: value for name, value in values.items() if value is not None}
 
 
+class ShippingOut(Schema):
+    street: str
+    number: str
+    complement: str
+    district: str
+    city: str
+    state: str = Field(description="UF (sigla).", examples=["SP"])
+    postal_code: str = Field(description="CEP, 8 dígitos sem hífen.", examples=["01310100"])
+
+
 class CorrectionOut(Schema):
     at: datetime
     actor: str
@@ -147,7 +222,13 @@ class OrderOut(Schema):
     status_label: str
     customer_name: str
     customer_email: str
+    buyer_document: str = Field(
+        description="CPF (11 dígitos) ou CNPJ (14 caracteres) sem pontuação; vazio se não "
+        "informado.",
+        examples=["11144477735", "12ABC34501DE35"],
+    )
     items: list[ItemOut]
+    shipping: ShippingOut
     shipping_cost: Decimal
     total: Decimal
     created_at: datetime
@@ -156,6 +237,9 @@ class OrderOut(Schema):
     history: list[ChangeOut]
     dispatch_corrections: list[CorrectionOut]
     payment_events: list[PaymentEventOut]
+
+
+SHIPPING_FIELDS = ("street", "number", "complement", "district", "city", "state", "postal_code")
 
 
 def order_out(order: Order) -> dict[str, Any]:
@@ -167,7 +251,9 @@ def order_out(order: Order) -> dict[str, Any]:
         "status_label": str(order.get_status_display()),
         "customer_name": order.customer_name,
         "customer_email": order.customer_email,
+        "buyer_document": order.buyer_document,
         "items": list(order.items.values("sku", "description", "quantity", "unit_price")),
+        "shipping": {name: getattr(order, f"shipping_{name}") for name in SHIPPING_FIELDS},
         "shipping_cost": Decimal(order.shipping_cost).quantize(CENTS),
         "total": Decimal(order.total).quantize(CENTS),
         "created_at": order.created_at,

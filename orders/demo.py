@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from .actors import Actor
+from .documents import cnpj_check_digits, cpf_check_digits
 from .models import Order, OrderStatusChange
 from .nfe import nfe_check_digit
 from .permissions import STORE_STAFF_GROUP, SUPPORT_GROUP
@@ -44,8 +45,29 @@ DEMO_USERS = [
     DemoUser("cliente", "Camila", "Ferreira"),
 ]
 
+
+def _cpf(first_9: str) -> str:
+    return first_9 + cpf_check_digits(first_9)
+
+
+def _cnpj(first_12: str) -> str:
+    return first_12 + cnpj_check_digits(first_12)
+
+
+# name, e-mail handle, street, number, district, city, UF, CEP, CPF/CNPJ. One buyer is a
+# company with an alphanumeric CNPJ (issued since July 2026).
 CUSTOMERS = [
-    ("Camila Ferreira", "cliente", "Rua Oscar Freire", "1200", "Jardins", "São Paulo", "SP"),
+    (
+        "Camila Ferreira",
+        "cliente",
+        "Rua Oscar Freire",
+        "1200",
+        "Jardins",
+        "São Paulo",
+        "SP",
+        "01426001",
+        _cpf("529982247"),
+    ),
     (
         "João Pedro Santos",
         "joao.santos",
@@ -54,13 +76,75 @@ CUSTOMERS = [
         "Centro",
         "Belo Horizonte",
         "MG",
+        "30130009",
+        _cpf("111444777"),
     ),
-    ("Mariana Costa", "mari.costa", "Rua da Aurora", "45", "Boa Vista", "Recife", "PE"),
-    ("Lucas Oliveira", "lucas.oli", "Av. Beira-Mar", "800", "Meireles", "Fortaleza", "CE"),
-    ("Beatriz Lima", "bia.lima", "Rua XV de Novembro", "77", "Centro", "Curitiba", "PR"),
-    ("Gabriel Rocha", "gabriel.rocha", "Rua Chile", "12", "Comércio", "Salvador", "BA"),
-    ("Ana Clara Martins", "anaclara", "Av. Ipiranga", "6681", "Partenon", "Porto Alegre", "RS"),
-    ("Felipe Carvalho", "felipe.c", "SQS 308 Bloco C", "201", "Asa Sul", "Brasília", "DF"),
+    (
+        "Mariana Costa",
+        "mari.costa",
+        "Rua da Aurora",
+        "45",
+        "Boa Vista",
+        "Recife",
+        "PE",
+        "50050000",
+        _cpf("390533447"),
+    ),
+    (
+        "Lucas Oliveira",
+        "lucas.oli",
+        "Av. Beira-Mar",
+        "800",
+        "Meireles",
+        "Fortaleza",
+        "CE",
+        "60165121",
+        _cpf("714602380"),
+    ),
+    (
+        "Beatriz Lima",
+        "bia.lima",
+        "Rua XV de Novembro",
+        "77",
+        "Centro",
+        "Curitiba",
+        "PR",
+        "80020310",
+        _cpf("258369147"),
+    ),
+    (
+        "Ateliê Ponto Azul Ltda",
+        "compras.pontoazul",
+        "Rua Chile",
+        "12",
+        "Comércio",
+        "Salvador",
+        "BA",
+        "40020000",
+        _cnpj("12ABC34501DE"),
+    ),
+    (
+        "Ana Clara Martins",
+        "anaclara",
+        "Av. Ipiranga",
+        "6681",
+        "Partenon",
+        "Porto Alegre",
+        "RS",
+        "90619900",
+        _cpf("864197253"),
+    ),
+    (
+        "Felipe Carvalho",
+        "felipe.c",
+        "SQS 308 Bloco C",
+        "201",
+        "Asa Sul",
+        "Brasília",
+        "DF",
+        "70355030",
+        _cpf("475318962"),
+    ),
 ]
 
 PRODUCTS = [
@@ -183,12 +267,15 @@ def create_orders(users: dict[str, object], rng: random.Random) -> int:
     for status, count in SPREAD:
         for _ in range(count):
             serial += 1
-            name, handle, street, number, district, city, state = rng.choice(CUSTOMERS)
+            name, handle, street, number, district, city, state, cep, document = rng.choice(
+                CUSTOMERS
+            )
             picks = rng.sample(PRODUCTS, k=rng.randint(1, 3))
             order = order_create(
                 customer_name=name,
                 customer_email=f"{handle}@{DEMO_DOMAIN}",
                 customer=users["cliente"] if handle == "cliente" else None,
+                buyer_document=document,
                 items=[
                     {
                         "sku": sku,
@@ -204,7 +291,7 @@ def create_orders(users: dict[str, object], rng: random.Random) -> int:
                     "district": district,
                     "city": city,
                     "state": state,
-                    "postal_code": f"{rng.randint(10000, 99999)}-{rng.randint(100, 999)}",
+                    "postal_code": cep,
                 },
                 shipping_cost=Decimal(rng.choice(["0.00", "19.90", "24.50", "32.00"])),
             )
@@ -235,5 +322,15 @@ def _backdate(order: Order, start) -> None:
 def seed_demo() -> tuple[dict[str, object], int]:
     users = ensure_users()
     if Order.objects.filter(customer_email__endswith=f"@{DEMO_DOMAIN}").exists():
+        fill_buyer_documents()
         return users, 0
     return users, create_orders(users, random.Random(2026))
+
+
+def fill_buyer_documents() -> None:
+    """Demo orders seeded before orders carried the buyer's CPF/CNPJ get theirs (and a real
+    CEP), so running seed_demo again brings an older demo database up to date."""
+    for _name, handle, *_street, state, cep, document in CUSTOMERS:
+        Order.objects.filter(customer_email=f"{handle}@{DEMO_DOMAIN}", buyer_document="").update(
+            buyer_document=document, shipping_state=state, shipping_postal_code=cep
+        )

@@ -14,6 +14,15 @@ from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Cast, JSONObject, Lower
 from django.utils.translation import gettext_lazy as _
 
+from .documents import (
+    DOCUMENT_LABEL,
+    DocumentField,
+    PostalCodeField,
+    StateField,
+    document_kind,
+    format_document,
+    format_postal_code,
+)
 from .permissions import OVERRIDE, OVERRIDE_CODENAME, PROCESS, PROCESS_CODENAME
 from .status_fields import DISPATCH_FIELDS, FIELD_LABELS
 from .statuses import FINAL_STATUSES, OrderStatus
@@ -121,13 +130,20 @@ class Order(fsm.ConcurrentTransitionMixin, models.Model):
         on_delete=models.SET_NULL,
         related_name="orders",
     )
+    # The buyer's CPF or CNPJ (orders.documents): stored normalised, shown formatted, indexed
+    # for the admin's search. Blank on orders created before it existed; the database default
+    # keeps INSERTs that do not name it (bulk loads, benchmarks) working.
+    buyer_document = DocumentField(
+        DOCUMENT_LABEL, max_length=14, blank=True, default="", db_default="", db_index=True
+    )
     shipping_street = models.CharField(_("logradouro"), max_length=200, blank=True)
     shipping_number = models.CharField(_("número"), max_length=20, blank=True)
     shipping_complement = models.CharField(_("complemento"), max_length=100, blank=True)
     shipping_district = models.CharField(_("bairro"), max_length=100, blank=True)
     shipping_city = models.CharField(_("cidade"), max_length=100, blank=True)
-    shipping_state = models.CharField(_("UF"), max_length=2, blank=True)
-    shipping_postal_code = models.CharField(_("CEP"), max_length=9, blank=True)
+    shipping_state = StateField(_("UF"), blank=True)
+    # Stored as 8 digits; 9 long because older rows hold "00000-000".
+    shipping_postal_code = PostalCodeField(_("CEP"), max_length=9, blank=True)
     shipping_cost = models.DecimalField(
         _("frete"), max_digits=10, decimal_places=2, default=Decimal("0.00")
     )
@@ -262,8 +278,18 @@ class Order(fsm.ConcurrentTransitionMixin, models.Model):
         if self.shipping_complement:
             street = f"{street} — {self.shipping_complement}"
         city = " / ".join(p for p in [self.shipping_city, self.shipping_state] if p)
-        lines = [street, self.shipping_district, city, self.shipping_postal_code]
+        cep = format_postal_code(self.shipping_postal_code)
+        lines = [street, self.shipping_district, city, f"CEP {cep}" if cep else ""]
         return [line for line in lines if line]
+
+    @property
+    def buyer_document_display(self) -> str:
+        """ "CPF 111.444.777-35", "CNPJ 12.ABC.345/01DE-35", or "" without one."""
+        if not self.buyer_document:
+            return ""
+        kind = document_kind(self.buyer_document)
+        formatted = format_document(self.buyer_document)
+        return f"{kind} {formatted}" if kind else formatted
 
 
 class OrderItem(models.Model):

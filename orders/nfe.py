@@ -10,6 +10,8 @@ from defusedxml.common import DefusedXmlException
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from .documents import document_kind, format_document, mod11_check_digit, normalize_document
+
 # Since July 2026 the CNPJ inside the key may hold letters (the alphanumeric CNPJ).
 # [0-9], not \d: in Python \d also matches non-ASCII digits such as '١'.
 NFE_KEY_PATTERN = re.compile(r"[0-9]{6}[A-Z0-9]{12}[0-9]{26}")
@@ -24,12 +26,9 @@ MAX_XML_BYTES = 1_000_000
 
 
 def nfe_check_digit(first_43: str) -> int:
-    """Mod 11 over the first 43 characters, right to left, weights 2..9; letters worth ord-48."""
-    total = 0
-    for position, char in enumerate(reversed(first_43)):
-        total += (ord(char) - 48) * (2 + position % 8)
-    remainder = total % 11
-    return 0 if remainder < 2 else 11 - remainder
+    """Mod 11 over the first 43 characters, right to left, weights 2..9; letters worth ord-48
+    (the same sum as the CNPJ's check digits, orders.documents)."""
+    return mod11_check_digit(first_43)
 
 
 def normalize_nfe_key(raw: str) -> str:
@@ -76,6 +75,9 @@ def validate_nfe_key(key: str) -> None:
 class NfeXmlData:
     key: str
     invoice_number: str
+    # The recipient's (dest) CPF or CNPJ, normalised; "" when the XML has none (an NFC-e to
+    # an unnamed buyer, a foreign buyer).
+    recipient_document: str = ""
 
 
 def parse_nfe_xml(xml: str) -> NfeXmlData:
@@ -101,4 +103,35 @@ def parse_nfe_xml(xml: str) -> NfeXmlData:
         raise ValidationError(
             _("O XML da NF-e não traz a chave (Id) ou o número (nNF)."), code="xml_incomplete"
         )
-    return NfeXmlData(key=element_id[3:].upper(), invoice_number=number.text.strip())
+    return NfeXmlData(
+        key=element_id[3:].upper(),
+        invoice_number=number.text.strip(),
+        recipient_document=_recipient_document(inf_nfe),
+    )
+
+
+def _recipient_document(inf_nfe) -> str:
+    for tag in ("CNPJ", "CPF"):
+        found = inf_nfe.find(f"{NFE_NAMESPACE}dest/{NFE_NAMESPACE}{tag}")
+        if found is None:
+            found = inf_nfe.find(f"dest/{tag}")
+        if found is not None and (found.text or "").strip():
+            return normalize_document(found.text)[:20]
+    return ""
+
+
+def recipient_document_warning(order_document: str, xml_document: str) -> str:
+    """A warning when the order names its buyer's CPF/CNPJ and the XML's recipient is someone
+    else; "" when they agree or either is missing. Never blocks: the invoice may rightly go to
+    a company buying for a person, and staff decide."""
+    if not order_document or not xml_document or order_document == xml_document:
+        return ""
+    return _(
+        "O destinatário da NF-e (%(xml_kind)s %(xml)s) não é o comprador do pedido "
+        "(%(order_kind)s %(order)s). Confira se a nota é deste pedido."
+    ) % {
+        "xml_kind": document_kind(xml_document) or _("documento"),
+        "xml": format_document(xml_document),
+        "order_kind": document_kind(order_document) or _("documento"),
+        "order": format_document(order_document),
+    }

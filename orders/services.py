@@ -267,8 +267,12 @@ def order_create(
     shipping_cost: Decimal = Decimal("0"),
     by: Actor | None = None,
     customer: Any = None,
+    buyer_document: str = "",
 ) -> Order:
-    """Create an order in NOVO with its items and first history row."""
+    """Create an order in NOVO with its items and first history row.
+
+    `buyer_document` (CPF or CNPJ) and the shipping CEP and UF may come formatted or not:
+    full_clean stores them normalised and refuses invalid ones (orders.documents)."""
     if not items:
         raise ValidationError({"items": [_("O pedido precisa de pelo menos um item.")]})
     by = by or Actor.system()
@@ -277,6 +281,7 @@ def order_create(
             customer_name=customer_name,
             customer_email=customer_email.strip().lower(),
             customer=customer,
+            buyer_document=buyer_document,
             shipping_cost=shipping_cost,
             **{f"shipping_{key}": value for key, value in (shipping or {}).items()},
         )

@@ -14,7 +14,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .nfe import invoice_number_from_key, normalize_nfe_key, parse_nfe_xml, validate_nfe_key
+from .nfe import (
+    invoice_number_from_key,
+    normalize_nfe_key,
+    parse_nfe_xml,
+    recipient_document_warning,
+    validate_nfe_key,
+)
 from .statuses import OrderStatus
 from .tracking import correios_code_problem, is_correios
 
@@ -75,6 +81,9 @@ class DispatchFieldsForm(forms.Form):
         ),
     )
 
+    # The recipient's CPF/CNPJ read from the XML, for warnings(); "" without an XML.
+    xml_recipient_document = ""
+
     def clean_invoice_number(self) -> str:
         value = self.cleaned_data["invoice_number"].strip().lstrip("0") or ""
         if value and not ASCII_DIGITS.fullmatch(value):
@@ -118,6 +127,7 @@ class DispatchFieldsForm(forms.Form):
         except ValidationError as error:
             self.add_error("nfe_xml", error)
             return
+        self.xml_recipient_document = parsed.recipient_document
         parsed_number = parsed.invoice_number.lstrip("0")
         if not ASCII_DIGITS.fullmatch(parsed_number):
             self.add_error("nfe_xml", _("O número da nota (nNF) no XML deve ter apenas dígitos."))
@@ -129,13 +139,15 @@ class DispatchFieldsForm(forms.Form):
         data["nfe_key"] = data.get("nfe_key") or parsed.key
         data["invoice_number"] = data.get("invoice_number") or parsed_number
 
-    def warnings(self) -> list[str]:
-        """Things that look wrong but never block a dispatch."""
+    def warnings(self, *, buyer_document: str = "") -> list[str]:
+        """Things that look wrong but never block a dispatch. `buyer_document`: the order's
+        CPF/CNPJ, checked against the XML's recipient."""
+        found = []
         code = self.cleaned_data.get("tracking_code", "")
         if code and is_correios(self.cleaned_data.get("carrier", "")):
-            problem = correios_code_problem(code)
-            return [problem] if problem else []
-        return []
+            found.append(correios_code_problem(code))
+        found.append(recipient_document_warning(buyer_document, self.xml_recipient_document))
+        return [warning for warning in found if warning]
 
 
 class CancelFieldsForm(forms.Form):

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from orders.actors import Actor
+from orders.documents import cnpj_check_digits, cpf_check_digits
 from orders.models import Order
 from orders.nfe import nfe_check_digit
 from orders.permissions import STORE_STAFF_GROUP, SUPPORT_GROUP
@@ -46,6 +47,18 @@ def make_nfe_key(
     """A valid NF-e access key for the given invoice number."""
     first_43 = f"{state}2611{cnpj}{model}001{invoice_number:09d}1{12345678:08d}"
     return first_43 + str(nfe_check_digit(first_43))
+
+
+def make_cpf(serial: int = 1) -> str:
+    """A valid CPF (11 digits, no punctuation), a different one for each serial."""
+    first_9 = f"{123_456_000 + serial:09d}"
+    return first_9 + cpf_check_digits(first_9)
+
+
+def make_cnpj(base: str = "12ABC345", branch: str = "0001") -> str:
+    """A valid CNPJ (14 characters); alphanumeric when `base` holds letters."""
+    first_12 = f"{base}{branch}"
+    return first_12 + cnpj_check_digits(first_12)
 
 
 def dispatch_fields(invoice_number: int = 1234, **overrides: Any) -> dict[str, str]:
@@ -113,6 +126,7 @@ class OrderFactory(factory.Factory):
     customer_email = factory.Sequence(lambda n: f"cliente{n}@exemplo.com.br")
     status = OrderStatus.NOVO
     customer = None
+    buyer_document = factory.Sequence(make_cpf)
 
     @classmethod
     def _create(cls, model_class: type[Order], *args: Any, **kwargs: Any) -> Order:
@@ -121,6 +135,7 @@ class OrderFactory(factory.Factory):
             customer_name=kwargs["customer_name"],
             customer_email=kwargs["customer_email"],
             customer=kwargs.get("customer"),
+            buyer_document=kwargs["buyer_document"],
             items=kwargs.get("items")
             or [
                 {"description": "Camiseta básica", "quantity": 2, "unit_price": Decimal("59.90")},

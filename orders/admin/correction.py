@@ -94,7 +94,7 @@ def correct_dispatch_view(
                 _add_refusal(form, error)
             else:
                 messages.success(request, _success_message(order, correction.changes, form))
-                for warning in form.warnings():
+                for warning in form.warnings(buyer_document=order.buyer_document):
                     messages.warning(request, warning)
                 return HttpResponseRedirect(f"{order_url}#andamento")
     return _render(model_admin, request, order, form)

@@ -161,7 +161,9 @@ class ProcessOrderForm(forms.Form):
 
     def warnings(self) -> list[str]:
         fields_form = self.chosen_fields_form
-        return fields_form.warnings() if hasattr(fields_form, "warnings") else []
+        if not hasattr(fields_form, "warnings"):
+            return []
+        return fields_form.warnings(buyer_document=self.order.buyer_document)
 
     def add_refusal(self, error: OrderProcessingError) -> None:
         """Show a refusal from the service next to the fields it names."""

@@ -29,6 +29,7 @@ from orders.tracking import tracking_url
 from .bulk import BULK_ACTIONS
 from .correction import correct_dispatch_view
 from .format import short_datetime, status_badge, two_line_datetime
+from .packing import PACKING_ACTIONS, packing_list_url, packing_urls
 from .pagination import CappedCountPaginator
 from .processing import process_order_view
 from .search import order_search
@@ -72,9 +73,10 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     # What the box searches is decided by the term's shape (search.py); the names here only
     # make the admin show the box.
     search_fields = ["number", "customer_name", "customer_email", "tracking_code", "nfe_key"]
+    search_fields += ["buyer_document"]
     search_help_text = _(
-        "Busque por número do pedido ou da nota fiscal, e-mail completo do cliente, código de "
-        "rastreio, Chave NF-e ou parte do nome do cliente."
+        "Busque por número do pedido ou da nota fiscal, e-mail completo do cliente, CPF/CNPJ "
+        "(com ou sem pontuação), código de rastreio, Chave NF-e ou parte do nome do cliente."
     )
     list_per_page = 50
     # Newest first; the changelist adds "-pk" itself to break ties.
@@ -84,7 +86,7 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     # Facet counts are one COUNT per filter choice on every page view: never on this table.
     show_facets = admin.ShowFacets.NEVER
     paginator = CappedCountPaginator
-    actions = BULK_ACTIONS
+    actions = [*BULK_ACTIONS, *PACKING_ACTIONS]
     inlines = [OrderItemInline]
     readonly_fields = [
         "number",
@@ -94,6 +96,7 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
         "total_col",
         "customer_name",
         "customer_email",
+        "buyer_document_col",
         "address_display",
         "shipping_cost_col",
         *DISPATCH_DISPLAY,
@@ -116,7 +119,7 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
                     ]
                 },
             ),
-            (_("Cliente"), {"fields": ["customer_name", "customer_email"]}),
+            (_("Cliente"), {"fields": ["customer_name", "customer_email", "buyer_document_col"]}),
             (_("Entrega"), {"fields": ["address_display", "shipping_cost_col"]}),
         ]
         if obj is not None and (obj.nfe_key or obj.carrier):
@@ -154,6 +157,7 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
                 correct,
                 name="orders_order_correct_dispatch",
             ),
+            *packing_urls(self),
             *super().get_urls(),
         ]
 
@@ -210,6 +214,7 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
             else "",
             "final_notice": final_notice,
             "is_override": is_final(order.status),
+            "packing_url": packing_list_url(order),
         }
 
     def action_checkbox(self, order: Order) -> str:
@@ -259,6 +264,10 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("frete"))
     def shipping_cost_col(self, order: Order) -> str:
         return brl(order.shipping_cost)
+
+    @admin.display(description=_("CPF/CNPJ"))
+    def buyer_document_col(self, order: Order) -> str:
+        return order.buyer_document_display or "—"
 
     @admin.display(description=_("endereço de entrega"))
     def address_display(self, order: Order) -> str:

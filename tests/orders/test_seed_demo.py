@@ -64,3 +64,26 @@ def test_roles_can_see_flagged_payment_events_and_support_can_revoke_tokens(clie
     assert client.get(reverse("admin:integrations_apitoken_changelist")).status_code == 403
     client.force_login(suporte)
     assert client.get(reverse("admin:integrations_apitoken_changelist")).status_code == 200
+
+
+def test_demo_orders_carry_valid_documents_ceps_and_ufs_one_an_alphanumeric_cnpj(db):
+    from orders.documents import State, clean_document, clean_postal_code
+
+    call_command("seed_demo")
+
+    orders = list(Order.objects.all())
+    for order in orders:
+        assert clean_document(order.buyer_document) == order.buyer_document != ""
+        assert clean_postal_code(order.shipping_postal_code) == order.shipping_postal_code != ""
+        assert order.shipping_state in State.values
+    assert any(len(o.buyer_document) == 14 and not o.buyer_document.isdigit() for o in orders)
+
+
+def test_seed_demo_again_gives_older_demo_orders_their_documents(db):
+    call_command("seed_demo")
+    Order.objects.update(buyer_document="", shipping_postal_code="01001-000")
+
+    call_command("seed_demo")
+
+    assert not Order.objects.filter(buyer_document="").exists()
+    assert not Order.objects.filter(shipping_postal_code="01001-000").exists()
