@@ -207,3 +207,22 @@ def test_a_tracking_code_is_found_typed_in_lower_case_or_with_spaces(client, loj
 
     assert wanted.tracking_code == "AA123456785BR"
     assert numbers_on_page(response) == [wanted.number]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"criado_de": "01/01/0001", "criado_ate": "31/12/9999"},
+        {"criado_ate": "31/12/9999"},
+        {"criado_de": "0000-01-01"},
+        {"criado_de": "29/02/2028", "criado_ate": "29/02/2028"},
+        {"criado_de": ["01/11/2026", "lixo"]},
+    ],
+)
+def test_edge_dates_never_break_the_list(client, lojista, query):
+    OrderFactory()
+    client.force_login(lojista)
+
+    response = client.get(ORDER_LIST_URL, query)
+
+    assert response.status_code == 200
