@@ -156,7 +156,10 @@ def measure(client: Client, url: str, cold: bool = False) -> tuple[list[float], 
         client.get(url)
         times.append((time.perf_counter() - start) * 1000)
     # Queries of a steady request: counts cached (or, cold, not) whatever the time taken.
-    cache.clear() if cold else client.get(url)
+    if cold:
+        cache.clear()
+    else:
+        client.get(url)
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     return times, len(queries)
