@@ -234,3 +234,15 @@ def test_an_xlsx_too_big_to_build_in_a_request_points_to_the_csv(
     [message] = [str(m) for m in response.context["messages"]]
     assert "até 2 pedidos" in message
     assert "Exportar CSV" in message
+
+
+def test_separators_quotes_and_line_breaks_in_a_name_round_trip(client, lojista):
+    name = 'Ana "Aninha"; Souza\nSegunda linha'
+    OrderFactory(customer_name=name)
+    client.force_login(lojista)
+
+    rows = csv_rows(client.get(CSV_URL))
+
+    assert len(rows) == 2
+    assert rows[1][2] == name
+    assert len(rows[1]) == len(HEADER)
