@@ -28,12 +28,15 @@ from orders.tracking import tracking_url
 
 from .bulk import BULK_ACTIONS
 from .correction import correct_dispatch_view
+from .date_range import CreatedRangeFilter
+from .export import export_view
 from .format import short_datetime, status_badge, two_line_datetime
 from .packing import PACKING_ACTIONS, packing_list_url, packing_urls
 from .pagination import CappedCountPaginator
 from .processing import process_order_view
 from .search import order_search
 from .sections import order_page_sections
+from .status_filter import StatusCountFilter
 from .timeline import final_status_notice, timeline
 
 
@@ -69,7 +72,8 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["number_col", "created_col", "customer_col", "total_col", "status_col"]
     list_display += ["changed_col"]
     list_display_links = ["number_col"]
-    list_filter = ["status", ("created_at", admin.DateFieldListFilter)]
+    # Counts beside each status (cached, status_filter.py); "de / até" dates (date_range.py).
+    list_filter = [("status", StatusCountFilter), CreatedRangeFilter]
     # What the box searches is decided by the term's shape (search.py); the names here only
     # make the admin show the box.
     search_fields = ["number", "customer_name", "customer_email", "tracking_code", "nfe_key"]
@@ -103,7 +107,7 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     ]
 
     class Media:
-        css = {"all": ["orders/admin.css"]}
+        css = {"all": ["orders/admin.css", "orders/list-tools.css"]}
 
     def get_fieldsets(self, request: HttpRequest, obj: Order | None = None) -> list:
         fieldsets = [
@@ -149,6 +153,7 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     def get_urls(self) -> list:
         view = self.admin_site.admin_view(self.process_view)
         correct = self.admin_site.admin_view(self.correct_dispatch_view)
+        export = self.admin_site.admin_view(self.export_view)
         # Before the defaults: their "<object_id>/" catch-all would swallow this path.
         return [
             path("<path:object_id>/processar/", view, name="orders_order_process"),
@@ -158,8 +163,13 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
                 name="orders_order_correct_dispatch",
             ),
             *packing_urls(self),
+            path("exportar/csv/", export, {"kind": "csv"}, name="orders_order_export_csv"),
+            path("exportar/xlsx/", export, {"kind": "xlsx"}, name="orders_order_export_xlsx"),
             *super().get_urls(),
         ]
+
+    def export_view(self, request: HttpRequest, kind: str):
+        return export_view(self, request, kind)
 
     def process_view(self, request: HttpRequest, object_id: str):
         return process_order_view(self, request, object_id)

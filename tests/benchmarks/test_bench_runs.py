@@ -20,7 +20,7 @@ EXPECTED = {
     "e-mails": 2,  # bare Celery round trip and the e-mail pipeline
     "gateway": 1,
     "API": 2,
-    "admin": 6 * 2,  # six admin pages at two sizes
+    "admin": 8 * 2,  # eight admin pages (two with the status counts uncached) at two sizes
     "cliente": 2 * 2,
 }
 
