@@ -32,6 +32,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from orders.documents import format_document
 from orders.formatting import brl
 from orders.models import OrderItem
 from orders.status_fields import FIELD_LABELS
@@ -55,6 +56,7 @@ FIELDS = [
     "created_at",
     "customer_name",
     "customer_email",
+    "buyer_document",
     "status",
     "total",
     "items_count",
@@ -72,6 +74,7 @@ def headers() -> list[str]:
         _("Data do pedido"),
         _("Cliente"),
         _("E-mail"),
+        _("CPF/CNPJ"),
         _("Status"),
         _("Total (R$)"),
         _("Itens"),
@@ -114,7 +117,21 @@ class _Labels:
 
 
 def csv_cells(row: tuple, labels: _Labels) -> list[str]:
-    number, created, name, email, status, total, items, invoice, key, carrier, code, changed = row
+    (
+        number,
+        created,
+        name,
+        email,
+        document,
+        status,
+        total,
+        items,
+        invoice,
+        key,
+        carrier,
+        code,
+        changed,
+    ) = row
     return [
         inert(text)
         for text in [
@@ -122,6 +139,7 @@ def csv_cells(row: tuple, labels: _Labels) -> list[str]:
             _csv_datetime(created, labels),
             name,
             email,
+            format_document(document),
             labels.status[status],
             _csv_money(total),
             str(items),
@@ -183,12 +201,27 @@ def xlsx_file(rows: Iterable[tuple]) -> Any:
 
 
 def xlsx_cells(sheet: Any, row: tuple, labels: _Labels) -> list:
-    number, created, name, email, status, total, items, invoice, key, carrier, code, changed = row
+    (
+        number,
+        created,
+        name,
+        email,
+        document,
+        status,
+        total,
+        items,
+        invoice,
+        key,
+        carrier,
+        code,
+        changed,
+    ) = row
     return [
         _text(sheet, number or ""),
         _when(sheet, created, labels),
         _text(sheet, name),
         _text(sheet, email),
+        _text(sheet, format_document(document)),
         labels.status[status],
         _styled(sheet, total, number_format="#,##0.00"),
         items,

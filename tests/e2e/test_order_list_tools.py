@@ -86,7 +86,7 @@ def test_staff_filter_a_period_see_counts_and_export_it_as_csv(page, live_server
     raw = Path(download.path()).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][:5] == ["Pedido", "Data do pedido", "Cliente", "E-mail", "Status"]
+    assert rows[0][:6] == ["Pedido", "Data do pedido", "Cliente", "E-mail", "CPF/CNPJ", "Status"]
     assert sorted(row[2] for row in rows[1:]) == ["Nina 0", "Nina 1"]
     assert {row[1] for row in rows[1:]} == {"10/11/2026 10:30"}
-    assert {row[4] for row in rows[1:]} == {"Aprovado"}
+    assert {row[5] for row in rows[1:]} == {"Aprovado"}

@@ -14,6 +14,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from orders.admin import export as export_module
+from orders.documents import format_document
 from orders.models import Order
 from tests.admin_urls import ORDER_LIST_URL
 from tests.factories import OrderFactory, UserFactory
@@ -26,6 +27,7 @@ HEADER = [
     "Data do pedido",
     "Cliente",
     "E-mail",
+    "CPF/CNPJ",
     "Status",
     "Total (R$)",
     "Itens",
@@ -80,6 +82,7 @@ def test_the_csv_is_the_filtered_list_as_excel_in_portuguese_reads_it(client, lo
         local(order.created_at),
         order.customer_name,
         order.customer_email,
+        format_document(order.buyer_document),
         "Despachado",
         "218,70",
         "3",
@@ -109,6 +112,7 @@ def test_the_xlsx_is_the_filtered_list_with_real_dates_and_numbers(client, lojis
         timezone.localtime(order.created_at).replace(tzinfo=None, microsecond=0),
         order.customer_name,
         order.customer_email,
+        format_document(order.buyer_document),
         "Despachado",
         218.7,
         3,
@@ -128,9 +132,9 @@ def test_csv_and_xlsx_follow_the_search_and_money_reads_with_a_comma(client, loj
 
     number = store["novo"][0].number
     assert [row[0] for row in csv_export[1:]] == [number]
-    assert csv_export[1][4:8] == ["Novo", "1234,50", "3", ""]
+    assert csv_export[1][5:9] == ["Novo", "1234,50", "3", ""]
     assert [row[0] for row in xlsx_export[1:]] == [number]
-    assert xlsx_export[1][5] == 1234.5
+    assert xlsx_export[1][6] == 1234.5
 
 
 def test_the_whole_list_is_exported_newest_first(client, lojista, store):
