@@ -164,6 +164,11 @@ class EmailOutboxAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
             row._events_cache = list(row.events.all())
         return row._events_cache
 
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        return super().changelist_view(
+            request, {"title": _("Fila de e-mails"), **(extra_context or {})}
+        )
+
     def get_urls(self) -> list:
         view = self.admin_site.admin_view(self.resend_view)
         extra = [path("<path:object_id>/reenviar/", view, name="notifications_emailoutbox_resend")]

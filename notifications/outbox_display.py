@@ -31,13 +31,16 @@ class ShownEmail:
     # Why this is not (or may not be) exactly what the customer got; "" when it is.
     note: str = ""
     error: str = ""
+    heading: str = ""
 
 
 def shown_email(row: EmailOutbox) -> ShownEmail:
     """The parts stored when it was sent; else rendered now, saying so."""
-    if row.sent_html or row.sent_text:
-        return ShownEmail(row.subject, row.sent_text, row.sent_html)
-    if row.status == OutboxStatus.SENT:
+    sent = row.status == OutboxStatus.SENT
+    heading = _("O e-mail como o cliente recebeu") if sent else _("O e-mail (ainda não enviado)")
+    if sent and (row.sent_html or row.sent_text):
+        return ShownEmail(row.subject, row.sent_text, row.sent_html, heading=heading)
+    if sent:
         note = _(
             "Enviado antes de o sistema guardar cada e-mail: esta é uma reconstrução com o "
             "modelo atual, e pode diferir do que o cliente recebeu."
@@ -47,10 +50,10 @@ def shown_email(row: EmailOutbox) -> ShownEmail:
     try:
         rendered = render_email(row.template, row.context)
     except RenderError as error:
-        return ShownEmail(
-            row.subject, "", "", note, _("Não foi possível montar o e-mail: %s") % error
-        )
-    return ShownEmail(row.subject or rendered.subject, rendered.text, rendered.html, note)
+        problem = _("Não foi possível montar o e-mail: %s") % error
+        return ShownEmail(row.subject, "", "", note, problem, heading)
+    subject = row.subject or rendered.subject
+    return ShownEmail(subject, rendered.text, rendered.html, note, "", heading)
 
 
 def email_label(row: EmailOutbox) -> str:
