@@ -100,7 +100,7 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     ]
 
     class Media:
-        css = {"all": ["orders/admin.css"]}
+        css = {"all": ["orders/admin.css", "orders/admin-phone.css"]}
 
     def get_fieldsets(self, request: HttpRequest, obj: Order | None = None) -> list:
         fieldsets = [
