@@ -49,13 +49,13 @@ RULES = [
         ),
     ),
     (
-        r"ValidationError|invalid (e-?mail|address|recipient)|InvalidEmail|malformed",
+        r"ValidationError|invalid( '?to'?)? (e-?mail|address|recipient)|InvalidEmail|malformed",
         _("O endereço de e-mail do cliente é inválido. Confira-o com o cliente."),
     ),
     (
         r"SMTPRecipientsRefused|RecipientsRefused|user unknown|unknown user|no such user"
         r"|does not exist|mailbox unavailable|recipient (address )?rejected|\b550\b|\b551\b"
-        r"|\b553\b|hard ?bounce|inexistente",
+        r"|\b553\b|hard ?bounce|inexistente|endere[cç]o recusado",
         _(
             "O endereço do cliente não existe ou não aceita e-mails. Confira o e-mail com o "
             "cliente."

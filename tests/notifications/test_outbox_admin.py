@@ -210,3 +210,41 @@ def test_reenviar_changes_nothing_for_an_email_that_did_not_fail(
     assert client.post(resend).status_code == 403
     client.force_login(lojista)
     assert client.get(resend).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        ("SMTPAuthenticationError: (535, b'5.7.8 Username and Password not accepted')", "acesso"),
+        ("SMTPRecipientsRefused: {'a@b.c': (552, b'5.2.2 Mailbox full')}", "está cheia"),
+        ("SMTPDataError: (554, b'5.7.1 Message rejected as spam')", "spam"),
+        ("SMTPSenderRefused: (553, b'sender address rejected', 'loja@x')", "remetente"),
+        ("AnymailAPIError: 422 Invalid 'To' address", "é inválido"),
+        ("AnymailRecipientsRefused: All message recipients were rejected", "não existe"),
+        ("AnymailAPIError: 429 Too Many Requests", "limitou o envio"),
+        ("ConnectionRefusedError: [Errno 111] Connection refused", "Não foi possível falar"),
+        ("SMTPServerDisconnected: Connection unexpectedly closed: timed out", "Não foi possível"),
+        ("RenderError: O modelo body_html está vazio.", "Modelos de e-mail"),
+        ("Tentativas esgotadas (o envio nunca terminou).", "várias tentativas"),
+        ("KeyError: 'x'", "não reconhece"),
+    ],
+)
+def test_common_sending_errors_read_as_portuguese_sentences(raw, words):
+    from notifications.error_words import plain_words
+
+    assert words in plain_words(raw)
+    assert plain_words("") == ""
+
+
+def test_the_list_costs_the_same_queries_for_two_or_twenty_emails(
+    client, lojista, order_factory, django_assert_max_num_queries
+):
+    client.force_login(lojista)
+    order_factory(status=OrderStatus.APROVADO)
+    with django_assert_max_num_queries(12) as few:
+        assert client.get(reverse(CHANGELIST)).status_code == 200
+    for _ in range(9):
+        order_factory(status=OrderStatus.APROVADO)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(reverse(CHANGELIST))
+    assert page.content.decode().count('class="jet-mail-state ') == 20
