@@ -4,7 +4,6 @@ sideways, tables and cards fit the screen, and the status is always in view."""
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -24,7 +23,6 @@ LONG_ITEMS = [
     },
     {"description": "Boné bordado", "quantity": 1, "unit_price": Decimal("79.00")},
 ]
-SHOTS = Path("/work/shots/outbox-phones")
 
 pytestmark = [
     pytest.mark.e2e,
@@ -56,9 +54,6 @@ def phone(browser, live_server):
 def shoot(page, name: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-    if SHOTS.parent.exists():
-        SHOTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def assert_fits(page, where: str, badge: str) -> None:
