@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -63,6 +64,22 @@ class EmailOutbox(models.Model):
     created_at = models.DateTimeField(_("criado em"), auto_now_add=True)
     updated_at = models.DateTimeField(_("atualizado em"), auto_now=True)
     sent_at = models.DateTimeField(_("enviado em"), null=True, blank=True)
+    # What the e-mail is about (an order, for the status e-mails), named by the caller the way
+    # Django's admin LogEntry names an object: the outbox links to it without knowing its app.
+    related_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("referente a (tipo)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    related_id = models.CharField(_("referente a (id)"), max_length=64, blank=True)
+    related_label = models.CharField(_("referente a"), max_length=200, blank=True)
+    # The parts exactly as sent, so the store sees what the customer got even after the
+    # template is edited.
+    sent_text = models.TextField(_("texto enviado"), blank=True)
+    sent_html = models.TextField(_("HTML enviado"), blank=True)
 
     objects = EmailOutboxQuerySet.as_manager()
 
@@ -77,7 +94,8 @@ class EmailOutbox(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.template} → {self.to_email}"
+        spec = spec_for(self.template)
+        return f"{spec.label if spec else self.template} → {self.to_email}"
 
 
 class AttemptOutcome(models.TextChoices):

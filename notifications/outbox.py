@@ -8,8 +8,10 @@ import logging
 import os
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, router, transaction
+from django.db.models import Model
 from django.utils import timezone
 from kombu import Connection
 from kombu.exceptions import LimitExceeded, OperationalError
@@ -20,8 +22,19 @@ from .models import DeliveryState, EmailOutbox, OutboxStatus
 logger = logging.getLogger(__name__)
 
 
-def queue_email(*, template: str, to: str, context: dict[str, Any], dedupe_key: str) -> EmailOutbox:
+def queue_email(
+    *,
+    template: str,
+    to: str,
+    context: dict[str, Any],
+    dedupe_key: str,
+    related: Model | None = None,
+    related_label: str = "",
+) -> EmailOutbox:
     """Store "send `template` to `to` with `context`"; the same dedupe_key is queued once.
+
+    `related` is what the e-mail is about (e.g. an order): the outbox admin links to its admin
+    page under `related_label` (default: str(related)), without knowing what it is.
 
     Call it inside the transaction that makes the change: if that rolls back, nothing is sent.
     One INSERT that skips a key already queued, so it needs neither a read first nor a
@@ -36,6 +49,11 @@ def queue_email(*, template: str, to: str, context: dict[str, Any], dedupe_key: 
         dedupe_key=dedupe_key,
         next_attempt_at=timezone.now(),
     )
+    if related is not None:
+        # get_for_model is cached per process: no query after the first e-mail.
+        row.related_type = ContentType.objects.get_for_model(related)
+        row.related_id = str(related.pk)
+        row.related_label = (related_label or str(related))[:200]
     row.pk = _insert_unless_queued(row)
     if row.pk is None:
         return EmailOutbox.objects.get(dedupe_key=dedupe_key)
@@ -140,7 +158,8 @@ def requeue(rows) -> int:
 
 
 def delivery_states(dedupe_keys: list[str]) -> dict[str, str]:
-    """{dedupe key: "queued" | "sent" | "delivered" | "bounced" | "failed"}, in one query.
+    """{dedupe key: "queued" | "sent" | "delivered" | "bounced" | "complained" | "failed"},
+    in one query.
 
     The one way other apps learn what became of the e-mails they queued; keys never queued
     are absent.
@@ -158,6 +177,9 @@ def _delivery_state(status: str, delivery: str) -> str:
         return "queued"
     if delivery == DeliveryState.BOUNCED:
         return "bounced"
+    if delivery == DeliveryState.COMPLAINED:
+        # Delivered, but the customer marked it as spam: staff should know, not read "Entregue".
+        return "complained"
     if delivery:
         return "delivered"
     return "sent"

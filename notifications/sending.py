@@ -106,7 +106,16 @@ def send_claimed(row: EmailOutbox) -> Result:
         # Several recipients may get several ids; ours are single-recipient messages.
         message_id = ",".join(sorted(str(part) for part in message_id))
     message_id = "" if message_id is None else str(message_id)
-    _record(row, AttemptOutcome.SENT, message_id, started, clock, subject=message.subject)
+    html = next((body for body, kind in message.alternatives if kind == "text/html"), "")
+    _record(
+        row,
+        AttemptOutcome.SENT,
+        message_id,
+        started,
+        clock,
+        subject=message.subject,
+        sent=(message.body, html),
+    )
     return Result(SendOutcome.SENT)
 
 
@@ -147,12 +156,16 @@ def retry_delay(attempts: int) -> float:
     return min(base * random.uniform(0.8, 1.2), cap)  # noqa: S311 - jitter, not security
 
 
-def _record(row, outcome, response, started=None, clock=None, *, subject="", retry_in=None):
+def _record(
+    row, outcome, response, started=None, clock=None, *, subject="", sent=("", ""), retry_in=None
+):
     now = timezone.now()
     changes: dict = {"lease_until": None, "updated_at": now}
     if outcome == AttemptOutcome.SENT:
         changes |= {"status": OutboxStatus.SENT, "sent_at": now, "message_id": response}
         changes |= {"subject": subject[:255], "last_error": ""}
+        # The parts as the customer got them, for the outbox admin (not re-rendered later).
+        changes |= {"sent_text": sent[0], "sent_html": sent[1]}
     elif outcome == AttemptOutcome.TRANSIENT:
         changes |= {"status": OutboxStatus.RETRY, "last_error": response}
         changes["next_attempt_at"] = now + timedelta(seconds=retry_in)

@@ -67,6 +67,7 @@ EMAIL_STATE_LABELS = {
     "sent": gettext_lazy("Enviado"),
     "delivered": gettext_lazy("Entregue"),
     "bounced": gettext_lazy("Devolvido"),
+    "complained": gettext_lazy("Marcado como spam"),
     "failed": gettext_lazy("Falhou"),
 }
 
@@ -103,6 +104,7 @@ def queue_status_email(change: OrderStatusChange) -> None:
         to=order.customer_email,
         context=status_email_context(order, change),
         dedupe_key=dedupe_key(change),
+        related=order,
     )
 
 
@@ -118,6 +120,7 @@ def queue_correction_email(correction: DispatchCorrection) -> None:
         to=order.customer_email,
         context=correction_email_context(order, correction),
         dedupe_key=correction_dedupe_key(correction.pk),
+        related=order,
     )
 
 

@@ -107,7 +107,7 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     ]
 
     class Media:
-        css = {"all": ["orders/admin.css", "orders/list-tools.css"]}
+        css = {"all": ["orders/admin.css", "orders/list-tools.css", "orders/admin-phone.css"]}
 
     def get_fieldsets(self, request: HttpRequest, obj: Order | None = None) -> list:
         fieldsets = [

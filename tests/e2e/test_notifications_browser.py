@@ -105,7 +105,9 @@ def test_support_finds_a_failed_email_and_sends_it_again(page, live_server, scre
     rows = page.locator("#result_list tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text(order.customer_email)
-    expect(rows.first).to_contain_text("endereço recusado")
+    # In plain words; the provider's own words on hover and on the e-mail's page.
+    expect(rows.first).to_contain_text("O endereço do cliente não existe ou não aceita e-mails")
+    expect(rows.first.locator("[title*='endereço recusado']")).to_have_count(1)
     screenshot("email-admin-04-falhou")
 
     rows.first.locator("input[type=checkbox]").check()
