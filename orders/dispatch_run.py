@@ -44,17 +44,11 @@ def run(job_id: int, *, max_seconds: float | None = None) -> bool:
     actor = Actor.person(job.created_by) if job.created_by else None
     deadline = None if max_seconds is None else time.monotonic() + max_seconds
     while True:
-        batch = list(
-            job.rows.filter(outcome=RowOutcome.PENDING)
-            .select_related("order")
-            .order_by("line")[:BATCH_SIZE]
-        )
-        if not batch:
-            _update_counts(job, finished=True)
-            return False
-        for row in batch:
+        batch = job.rows.filter(outcome=RowOutcome.PENDING).select_related("order")
+        for row in batch.order_by("line")[:BATCH_SIZE]:
             _process_safely(job, row, actor)
-        _update_counts(job, finished=False)
+        if not _update_counts(job):
+            return False
         if deadline is not None and time.monotonic() > deadline:
             return True
 
@@ -119,20 +113,24 @@ def _refusal_text(error: OrderProcessingError) -> str:
     return " ".join([error.message, *details])
 
 
-def _update_counts(job: DispatchImport, *, finished: bool) -> None:
+def _update_counts(job: DispatchImport) -> int:
+    """Store the job's counters, read from its lines; DONE when none is pending. Returns how
+    many are pending."""
     rows = job.rows.order_by().values_list("outcome").annotate(count=Count("id"))
     counts = dict(rows)
+    pending = counts.get(RowOutcome.PENDING, 0)
     now = timezone.now()
     values = {
-        "processed": job.to_process - counts.get(RowOutcome.PENDING, 0),
+        "processed": job.to_process - pending,
         "changed": counts.get(RowOutcome.CHANGED, 0),
         "skipped": counts.get(RowOutcome.SKIPPED, 0),
         "failed": counts.get(RowOutcome.FAILED, 0),
         "updated_at": now,
     }
-    if finished:
+    if not pending:
         values |= {"status": ImportStatus.DONE, "finished_at": now}
     DispatchImport.objects.filter(pk=job.pk).update(**values)
+    return pending
 
 
 def _inert(text: str) -> str:
