@@ -58,8 +58,12 @@ def error_of(name: str, content: bytes) -> str:
         ),
         # A carrier's spreadsheet: upper case, no accents, "Objeto" for the tracking code.
         (["PEDIDO", "NF", "CHAVE NF-E", "TRANSPORTADORA", "MODALIDADE", "OBJETO"], "utf-8", ";"),
-        (["nº pedido", "Numero da NF", "chave nfe", "Nome da transportadora"]
-         + ["Método de Envio", "Rastreio"], "latin-1", "\t"),  # fmt: skip
+        (
+            ["nº pedido", "Numero da NF", "chave nfe", "Nome da transportadora"]
+            + ["Método de Envio", "Rastreio"],
+            "latin-1",
+            "\t",
+        ),  # fmt: skip
     ],
 )
 def test_csv_headers_are_recognised_in_their_usual_names(headers, encoding, delimiter):
