@@ -139,6 +139,9 @@ def _inert(text: str) -> str:
 
 
 def outcome_text(row: DispatchImportRow) -> str:
+    """Why a line ended as it did, in the past: the preview's "— será ignorado" is dropped."""
+    if row.outcome == RowOutcome.SKIPPED:
+        return row.message.split(" — ", 1)[0]
     if row.message:
         return row.message
     if row.errors:

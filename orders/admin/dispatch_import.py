@@ -91,6 +91,10 @@ class DispatchImportAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        title = {"title": _("Despachos por planilha")}
+        return super().changelist_view(request, title | (extra_context or {}))
+
     @admin.display(description=gettext_lazy("enviada em"), ordering="created_at")
     def created_col(self, job: DispatchImport) -> str:
         return short_datetime(job.created_at)

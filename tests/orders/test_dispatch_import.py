@@ -274,7 +274,7 @@ def test_the_result_file_says_what_changed_what_was_skipped_and_why(
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0][:3] == ["Linha", "Resultado", "Motivo"]
     assert rows[1][:4] == ["2", "Despachado", "", good.number]
-    assert rows[2][:4] == ["3", "Ignorado", "já despachado — será ignorado", dispatched.number]
+    assert rows[2][:4] == ["3", "Ignorado", "já despachado", dispatched.number]
     assert rows[3][1] == "Com erro"
     assert rows[3][2] == "Pedido: Pedido não encontrado."
     # A formula-looking cell from the upload comes back inert.
