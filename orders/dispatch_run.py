@@ -47,10 +47,11 @@ def run(job_id: int, *, max_seconds: float | None = None) -> bool:
         batch = job.rows.filter(outcome=RowOutcome.PENDING).select_related("order")
         for row in batch.order_by("line")[:BATCH_SIZE]:
             _process_safely(job, row, actor)
+            # Checked after every line: a task never runs into its hard time limit.
+            if deadline is not None and time.monotonic() > deadline:
+                return _update_counts(job) > 0
         if not _update_counts(job):
             return False
-        if deadline is not None and time.monotonic() > deadline:
-            return True
 
 
 def _process_safely(job: DispatchImport, row: DispatchImportRow, actor: Actor | None) -> None:
