@@ -60,6 +60,13 @@ def is_already_dispatched(status: str, used: set[str]) -> bool:
     return status in DISPATCHED_OR_LATER or OrderStatus.DESPACHADO in used
 
 
+def final_status_message(order: Order) -> str:
+    # An override needs a reason and a look at the order: never in bulk (admin/bulk.py).
+    return _("O pedido está %(s)s, um status final: altere-o no próprio pedido.") % {
+        "s": order.get_status_display()
+    }
+
+
 def dispatch_values(values: dict[str, str]) -> dict[str, str]:
     """The line's values as the dispatch form and order_process take them."""
     return {name: values.get(name, "") for name in COLUMNS if name != "order_number"}
@@ -147,11 +154,7 @@ def _check_order(row: DispatchImportRow, order: Order | None, used: set[str], ac
         row.errors, row.warnings = {}, []
         return
     elif is_final(order.status):
-        # An override needs a reason and a look at the order: never in bulk (admin/bulk.py).
-        row.errors["order_number"] = [
-            _("O pedido está %(s)s, um status final: altere-o no próprio pedido.")
-            % {"s": order.get_status_display()}
-        ]
+        row.errors["order_number"] = [final_status_message(order)]
     else:
         try:
             check_change(order, OrderStatus.DESPACHADO, actor, used)

@@ -19,14 +19,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .actors import Actor
-from .dispatch_import import already_dispatched_message, dispatch_values, is_already_dispatched
+from .dispatch_import import (
+    already_dispatched_message,
+    dispatch_values,
+    final_status_message,
+    is_already_dispatched,
+)
 from .dispatch_import_models import DispatchImport, DispatchImportRow, ImportStatus, RowOutcome
 from .dispatch_sheet import COLUMNS, column_label
 from .errors import OrderProcessingError
 from .rules import used_statuses
 from .services import order_process
 from .status_fields import field_label
-from .statuses import OrderStatus
+from .statuses import OrderStatus, is_final
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +107,10 @@ def _dispatch(job: DispatchImport, row: DispatchImportRow, actor: Actor) -> tupl
         row.order.refresh_from_db(fields=["status"])
         if is_already_dispatched(row.order.status, used_statuses(row.order)):
             return RowOutcome.SKIPPED, already_dispatched_message()
+        if is_final(row.order.status):
+            # Cancelled since the preview. For support the service asked for an override's
+            # reason; a spreadsheet never overrides (as in the preview), so say it plainly.
+            return RowOutcome.FAILED, final_status_message(row.order)
         return RowOutcome.FAILED, _refusal_text(error)
     return RowOutcome.CHANGED, ""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 
@@ -280,3 +281,47 @@ def test_the_result_file_says_what_changed_what_was_skipped_and_why(
     assert rows[3][2] == "Pedido: Pedido não encontrado."
     # A formula-looking cell from the upload comes back inert.
     assert rows[3][3] == '\'=HYPERLINK("x")'
+
+
+def test_a_support_user_never_overrides_a_final_status_from_a_spreadsheet(
+    suporte, suporte_actor, django_capture_on_commit_callbacks
+):
+    from orders.services import order_process
+
+    order = OrderFactory(status=OrderStatus.APROVADO)
+    job = upload(csv_bytes([line(order, 901)]), suporte)
+    order_process(
+        order, to_status=OrderStatus.CANCELADO, by=suporte_actor, fields={"reason": "Fraude"}
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm(job, suporte)
+
+    [row] = job.rows.all()
+    assert row.outcome == RowOutcome.FAILED
+    assert row.message == "O pedido está Cancelado, um status final: altere-o no próprio pedido."
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.CANCELADO
+
+
+def test_a_job_nobody_advanced_for_a_while_is_handed_to_a_worker_again(
+    lojista, monkeypatch, settings
+):
+    from django.utils import timezone
+
+    from orders import dispatch_import
+
+    order = OrderFactory(status=OrderStatus.APROVADO)
+    job = upload(csv_bytes([line(order, 902)]), lojista)
+    kicked: list[int] = []
+    monkeypatch.setattr(dispatch_import, "kick", kicked.append)
+    DispatchImport.objects.filter(pk=job.pk).update(status=ImportStatus.QUEUED)
+    job.refresh_from_db()
+
+    # a job moving along is left alone
+    assert dispatch_import.resume_if_stalled(job) is False
+    # one whose task message was lost (broker down at confirm) is queued again, once
+    stalled = timezone.now() - timedelta(seconds=2 * settings.CELERY_TASK_TIME_LIMIT + 1)
+    DispatchImport.objects.filter(pk=job.pk).update(updated_at=stalled)
+    assert dispatch_import.resume_if_stalled(job) is True
+    assert dispatch_import.resume_if_stalled(job) is False
+    assert kicked == [job.pk]
