@@ -128,3 +128,25 @@ def test_the_templates_download(client, lojista):
     header = [cell.value for cell in load_workbook(io.BytesIO(xlsx.content)).active[1]]
     assert header[0] == "Pedido"
     assert header[-1] == "Código de Rastreio"
+
+
+def test_the_preview_and_progress_pages_read_a_constant_number_of_queries(client, lojista):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    orders = [OrderFactory(status=OrderStatus.APROVADO) for _ in range(30)]
+    client.force_login(lojista)
+    counts = []
+    for size in (3, 30):
+        send(client, csv_bytes([line(order, 40 + i) for i, order in enumerate(orders[:size])]))
+        job = DispatchImport.objects.latest("id")
+        url = reverse("admin:orders_dispatchimport_change", args=[job.pk])
+        progress = reverse("admin:orders_dispatchimport_progress", args=[job.pk])
+        with CaptureQueriesContext(connection) as preview:
+            assert client.get(url).status_code == 200
+        with CaptureQueriesContext(connection) as polled:
+            assert client.get(progress).status_code == 200
+        counts.append((len(preview), len(polled)))
+    assert counts[0] == counts[1]
+    # The session, the user, their permissions (user and groups) and the job.
+    assert counts[1][1] <= 5
