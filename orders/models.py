@@ -457,6 +457,7 @@ class DispatchCorrection(models.Model):
         return _actor_display(self.actor_kind, self.actor_label)
 
 
-# Carrier scans live in their own module (one idea per file); imported here so Django finds
-# the model with the app's others.
+# Carrier scans and spreadsheet dispatch jobs live in their own modules (one idea per file);
+# imported here so Django finds the models with the app's others.
+from .dispatch_import_models import DispatchImport, DispatchImportRow  # noqa: E402, F401
 from .tracking_events import TrackingEvent  # noqa: E402, F401

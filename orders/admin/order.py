@@ -139,7 +139,12 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
         found = self._the_one_order_searched(request)
         if found is not None:
             return HttpResponseRedirect(reverse("admin:orders_order_change", args=[found]))
-        return super().changelist_view(request, {"title": _("Pedidos"), **(extra_context or {})})
+        context = {
+            "title": _("Pedidos"),
+            "can_dispatch_by_sheet": can_process(request.user),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, context)
 
     def _the_one_order_searched(self, request: HttpRequest) -> int | None:
         """The id of the order whose number was searched: the lojista who types an order
