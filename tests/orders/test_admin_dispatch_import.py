@@ -30,12 +30,15 @@ def test_only_users_who_process_orders_may_dispatch_by_spreadsheet(client, viewe
     assert not DispatchImport.objects.exists()
     # and the admin's home does not offer it to them
     assert "Despachos por planilha" not in client.get(reverse("admin:index")).text
+    assert ADD_URL not in client.get(reverse("admin:orders_order_changelist")).text
 
     client.force_login(lojista)
     page = client.get(ADD_URL)
     assert page.status_code == 200
     assert "Despachar por planilha" in page.text
     assert "Despachos por planilha" in client.get(reverse("admin:index")).text
+    # the order list leads there
+    assert ADD_URL in client.get(reverse("admin:orders_order_changelist")).text
 
 
 @pytest.mark.parametrize(
