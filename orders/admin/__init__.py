@@ -3,6 +3,7 @@ and the bulk actions. Importing this package registers the ModelAdmins."""
 
 from __future__ import annotations
 
+from .deadlines import StatusDeadlineAdmin
 from .order import OrderAdmin, OrderStatusChangeAdmin
 
-__all__ = ["OrderAdmin", "OrderStatusChangeAdmin"]
+__all__ = ["OrderAdmin", "OrderStatusChangeAdmin", "StatusDeadlineAdmin"]

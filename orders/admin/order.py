@@ -29,6 +29,7 @@ from orders.tracking import tracking_url
 from .bulk import BULK_ACTIONS
 from .correction import correct_dispatch_view
 from .format import short_datetime, status_badge, two_line_datetime
+from .late import LateFilter, late_badge, with_late_flag
 from .pagination import CappedCountPaginator
 from .processing import process_order_view
 from .search import order_search
@@ -68,7 +69,7 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["number_col", "created_col", "customer_col", "total_col", "status_col"]
     list_display += ["changed_col"]
     list_display_links = ["number_col"]
-    list_filter = ["status", ("created_at", admin.DateFieldListFilter)]
+    list_filter = ["status", LateFilter, ("created_at", admin.DateFieldListFilter)]
     # What the box searches is decided by the term's shape (search.py); the names here only
     # make the admin show the box.
     search_fields = ["number", "customer_name", "customer_email", "tracking_code", "nfe_key"]
@@ -127,6 +128,10 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     # only through "Processar pedido", which calls the service.
     def has_process_permission(self, request: HttpRequest) -> bool:
         return can_process(request.user)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Late orders carry a badge in the list and on their page (late.py).
+        return with_late_flag(super().get_queryset(request), request)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
         found = self._the_one_order_searched(request)
@@ -242,7 +247,7 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_col(self, order: Order) -> str:
-        return status_badge(order.status, order.get_status_display())
+        return status_badge(order.status, order.get_status_display()) + late_badge(order)
 
     @admin.display(description=_("última alteração"), ordering="status_changed_at")
     def changed_col(self, order: Order) -> str:
