@@ -116,7 +116,8 @@ def test_late_finds_exactly_the_orders_past_their_limit():
 
     # then
     assert late == {approved_thursday.pk, producing_8_days.pk, dispatched_16_days.pk}
-    assert approved_monday.pk not in late and producing_6_days.pk not in late
+    assert approved_monday.pk not in late
+    assert producing_6_days.pk not in late
 
 
 @pytest.mark.django_db
