@@ -154,7 +154,8 @@ def median_time_in_status(now: datetime, days: int = WINDOW_DAYS) -> list[Status
         rows = cursor.fetchall()
     found = {status: (seconds, stays) for status, seconds, stays in rows}
     return [
-        StatusTime(status, timedelta(seconds=float(found[status][0])), found[status][1])
+        # Whole seconds: SQLite's julianday arithmetic is a few microseconds off.
+        StatusTime(status, timedelta(seconds=round(float(found[status][0]))), found[status][1])
         for status in OrderStatus.values
         if status in found
     ]
