@@ -21,6 +21,7 @@ class Bar:
     width: float
     height: float
     label: str
+    axis_label: str
     value_label: str
     # Where the value is written: just above the bar, rotated to read bottom-up.
     text_x: float
@@ -44,7 +45,11 @@ def bar_chart(points: list[tuple[str, Decimal | int, str]]) -> BarChart:
     top = max((Decimal(value) for _label, value, _text in points), default=Decimal(0))
     baseline = LABEL_ROOM + PLOT_HEIGHT
     bars = []
+    last = len(points) - 1
     for index, (label, value, text) in enumerate(points):
+        # Every other day is named under its bar (counting back from the last, so today
+        # always is): 30 dates side by side would run into each other.
+        axis_label = "" if (last - index) % 2 else label
         height = float(Decimal(value) / top * PLOT_HEIGHT) if top else 0.0
         # A day with something sold is never drawn as nothing.
         if value and height < 2:
@@ -58,6 +63,7 @@ def bar_chart(points: list[tuple[str, Decimal | int, str]]) -> BarChart:
                 width=round(bar_width, 1),
                 height=round(height, 1),
                 label=label,
+                axis_label=axis_label,
                 value_label=text,
                 text_x=round(x + bar_width / 2 + 4, 1),
                 text_y=round(y - 4, 1),

@@ -21,8 +21,17 @@ from orders.models import DashboardSnapshot, Order, OrderItem, OrderStatusChange
 from orders.services import order_process
 from orders.statuses import OrderStatus
 from tests.factories import PATH_TO, OrderFactory, PaymentEventFactory
+from tests.orders.deadline_defaults import seed_default_deadlines
 
 STATUSES = list(OrderStatus)
+
+
+@pytest.fixture(autouse=True)
+def _default_deadlines(request) -> None:
+    # Only for tests that use the database; the limits as the migration seeds them.
+    if "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db")
+        seed_default_deadlines()
 
 
 def generated_orders(count: int, seed: int = 12) -> list[Order]:
@@ -35,10 +44,10 @@ def generated_orders(count: int, seed: int = 12) -> list[Order]:
         order = OrderFactory(status=rng.choice(STATUSES))
         rows = list(order.status_changes.order_by("created_at", "id"))
         when = now - timedelta(days=rng.uniform(5, 40))
+        Order.objects.filter(pk=order.pk).update(created_at=when)
         for row in rows:
             OrderStatusChange.objects.filter(pk=row.pk).update(created_at=when)
             when += timedelta(minutes=rng.randint(1, 60 * 24 * 4))
-        Order.objects.filter(pk=order.pk).update(created_at=rows[0].created_at)
         orders.append(order)
     return orders
 

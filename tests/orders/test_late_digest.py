@@ -13,8 +13,17 @@ from orders.late_digest import TEMPLATE, recipients
 from orders.models import Order
 from orders.tasks import send_late_orders_digest
 from tests.factories import OrderFactory, UserFactory, staff_user
+from tests.orders.deadline_defaults import seed_default_deadlines
 
 SP = ZoneInfo("America/Sao_Paulo")
+
+
+@pytest.fixture(autouse=True)
+def _default_deadlines(request) -> None:
+    # Only for tests that use the database; the limits as the migration seeds them.
+    if "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db")
+        seed_default_deadlines()
 
 
 def late_order(**kwargs) -> Order:

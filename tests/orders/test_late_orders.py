@@ -13,8 +13,17 @@ from orders.models import Order
 from orders.statuses import OrderStatus
 from orders.working_days import add_working_days, is_working_day
 from tests.factories import OrderFactory
+from tests.orders.deadline_defaults import seed_default_deadlines
 
 SP = ZoneInfo("America/Sao_Paulo")
+
+
+@pytest.fixture(autouse=True)
+def _default_deadlines(request) -> None:
+    # Only for tests that use the database; the limits as the migration seeds them.
+    if "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db")
+        seed_default_deadlines()
 
 
 def at(day: str, hour: int = 10) -> datetime:
@@ -85,6 +94,8 @@ def test_calendar_days_are_exact_hours():
 
 
 def test_the_migration_seeds_the_default_limits(db):
+    StatusDeadline.objects.all().delete()
+    seed_default_deadlines()
     limits = {d.status: (d.limit_days, d.working_days) for d in StatusDeadline.objects.all()}
     assert limits == {
         OrderStatus.APROVADO: (2, True),
@@ -143,11 +154,10 @@ def test_late_without_any_limit_is_empty_without_a_query(django_assert_num_queri
 def test_the_migration_backfill_fills_when_each_order_entered_its_status():
     # Orders loaded in bulk (no service) have no status_changed_at: the late filter would
     # never see them. The migration's backfill takes it from the history.
-    from importlib import import_module
-
     from django.apps import apps
 
-    migration = import_module("orders.migrations.0010_status_deadlines")
+    from tests.orders.deadline_defaults import MIGRATION as migration
+
     order = OrderFactory(status="aprovado")
     approved_at = order.status_changes.get(to_status="aprovado").created_at
     Order.objects.filter(pk=order.pk).update(status_changed_at=None)
