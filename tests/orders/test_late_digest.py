@@ -102,3 +102,17 @@ def test_the_digest_is_in_the_catalog_and_renders_in_the_sandbox(lojista):
     rendered = render_email(TEMPLATE, preview_context())
     assert rendered.subject.endswith("atrasado em " + datetime.now(SP).strftime("%d/%m/%Y"))
     assert "passou do prazo" in rendered.text
+
+
+def test_beat_sends_the_digest_daily_and_refreshes_the_painel(settings):
+    from celery.schedules import crontab
+
+    from jetorders.celery import app
+
+    app.loader.import_default_modules()
+    digest = settings.CELERY_BEAT_SCHEDULE["late-orders-digest"]
+    assert digest["task"] in app.tasks
+    assert digest["schedule"] == crontab(hour=settings.LATE_DIGEST_HOUR, minute=0)
+    refresh = settings.CELERY_BEAT_SCHEDULE["refresh-dashboard"]
+    assert refresh["task"] in app.tasks
+    assert refresh["schedule"] == settings.DASHBOARD_REFRESH_SECONDS
