@@ -166,3 +166,20 @@ def test_the_migration_backfill_fills_when_each_order_entered_its_status():
 
     order.refresh_from_db()
     assert order.status_changed_at == approved_at
+
+
+@pytest.mark.django_db
+def test_staff_edit_a_limit_in_the_admin_and_a_bad_one_is_refused_in_portuguese(client, lojista):
+    client.force_login(lojista)
+    deadline = StatusDeadline.objects.get(status="em_producao")
+    url = f"/admin/orders/statusdeadline/{deadline.pk}/change/"
+
+    refused = client.post(url, {"status": "em_producao", "limit_days": "0"})
+    assert refused.status_code == 200
+    assert "Certifique-se que este valor seja maior ou igual a 1." in refused.content.decode()
+    deadline.refresh_from_db()
+    assert deadline.limit_days == 7
+
+    client.post(url, {"status": "em_producao", "limit_days": "5", "working_days": "on"})
+    deadline.refresh_from_db()
+    assert (deadline.limit_days, deadline.working_days) == (5, True)
