@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from benchmarks.data import staff_client_user
 from benchmarks.table import Row
+from orders.figures import refresh_snapshot
 from orders.models import Order
 
 REQUESTS = 7
@@ -183,6 +184,8 @@ def bench_pages(rows: list[Row], sizes: list[int], runs: int) -> None:
             ("admin", "busca por e-mail", staff, f"{orders}?q=cliente42@exemplo.com.br", 30),
             ("admin", "página do pedido (histórico longo)", staff,
              reverse("admin:orders_order_change", args=[reopened.pk]), 30),
+            ("admin", "painel (números do último recálculo)", staff, reverse("admin:index"), 30),
+            ("admin", "lista, filtro Atrasados", staff, f"{orders}?atrasado=sim", 30),
             ("cliente", "meus pedidos", customer, reverse("customer_orders"), 5),
             ("cliente", "página do pedido", customer, reverse("customer_order", args=[number]), 5),
         ]  # fmt: skip
@@ -193,6 +196,7 @@ def bench_pages(rows: list[Row], sizes: list[int], runs: int) -> None:
             ("admin", "lista, 30 dias + contagens sem cache", staff,
              f"{orders}?criado_de={month_ago()}", 30),
         ]  # fmt: skip
+        refresh_snapshot()  # as beat does every few minutes; the rows below read it
         for section, name, client, url, target in [*pages, *cold]:
             is_cold = (section, name, client, url, target) in cold
             times, queries = measure(client, url, cold=is_cold)
@@ -209,3 +213,23 @@ def bench_pages(rows: list[Row], sizes: list[int], runs: int) -> None:
                     queries=queries,
                 )
             )
+        rows.append(_snapshot_refresh_row(size, runs))
+
+
+def _snapshot_refresh_row(size: int, runs: int) -> Row:
+    """The Painel's heavy figures (counts, 30 days of sales, time in each status), computed
+    by beat every DASHBOARD_REFRESH_SECONDS, never by a page view while beat runs."""
+    times = []
+    for _ in range(max(runs, 3)):
+        start = time.perf_counter()
+        refresh_snapshot()
+        times.append((time.perf_counter() - start) * 1000)
+    return Row(
+        "admin",
+        f"painel: recálculo dos números (beat), {size:_} pedidos".replace("_", "."),
+        "ms",
+        statistics.median(times),
+        min(times),
+        max(times),
+        higher_is_better=False,
+    )

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 from jetorders import secrets_check
 from jetorders.admins import parse_admins
@@ -288,6 +289,27 @@ NOTIFICATIONS_LEASE_SECONDS = env.int(
     "NOTIFICATIONS_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 30
 )
 NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=20)
+
+# Store dashboard and late orders (orders/figures.py, orders/late_digest.py)
+# ------------------------------------------------------------------------------
+# The dashboard's heavy figures (counts, sales per day, time in each status) are recomputed
+# this often by beat; a view recomputes them itself when they are twice as old.
+DASHBOARD_REFRESH_SECONDS = env.int("DASHBOARD_REFRESH_SECONDS", default=300)
+# Who gets the daily digest of late orders: these addresses, comma-separated; empty means
+# every active staff user who may process orders.
+LATE_DIGEST_RECIPIENTS = env.list("LATE_DIGEST_RECIPIENTS", default=[])
+# When the digest goes out, local time (TIME_ZONE), every day.
+LATE_DIGEST_HOUR = env.int("LATE_DIGEST_HOUR", default=8)
+CELERY_BEAT_SCHEDULE |= {
+    "refresh-dashboard": {
+        "task": "orders.tasks.refresh_dashboard",
+        "schedule": float(DASHBOARD_REFRESH_SECONDS),
+    },
+    "late-orders-digest": {
+        "task": "orders.tasks.send_late_orders_digest",
+        "schedule": crontab(hour=LATE_DIGEST_HOUR, minute=0),
+    },
+}
 
 # Payment gateways
 # ------------------------------------------------------------------------------

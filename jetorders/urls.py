@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from integrations.api import api as integration_api
+from orders.admin.dashboard import admin_home
 
 from .health import healthz, readyz
 from .moved import MOVED_ADMIN_MODELS, moved_admin_page
@@ -25,6 +26,8 @@ urlpatterns = [
         rf"^admin/orders/(?P<model>{'|'.join(MOVED_ADMIN_MODELS)})/(?P<rest>.*)$",
         moved_admin_page,
     ),
+    # The admin's home is the Painel for staff who see orders (orders/admin/dashboard.py).
+    path("admin/", admin.site.admin_view(admin_home)),
     path("admin/", admin.site.urls),
     # Delivery events from the e-mail provider (anymail), basic auth ANYMAIL_WEBHOOK_SECRET.
     path("webhooks/email/", include("anymail.urls")),

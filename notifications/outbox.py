@@ -11,13 +11,13 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, router, transaction
-from django.db.models import Model
+from django.db.models import Count, Min, Model, Q
 from django.utils import timezone
 from kombu import Connection
 from kombu.exceptions import LimitExceeded, OperationalError
 from kombu.pools import ProducerPool, producers
 
-from .models import DeliveryState, EmailOutbox, OutboxStatus
+from .models import CLAIMABLE, DeliveryState, EmailOutbox, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
@@ -155,6 +155,21 @@ def requeue(rows) -> int:
     for outbox_id in ids:
         transaction.on_commit(lambda pk=outbox_id: kick(pk), robust=True)
     return len(ids)
+
+
+def queue_summary() -> dict[str, Any]:
+    """{"waiting": n, "failed": n, "oldest_waiting_at": datetime | None}, in one query.
+
+    For staff dashboards: e-mails still waiting to go (queued, sending or to be retried) and
+    those that failed for good. Sent rows are never read (the status index skips them).
+    """
+    waiting = [*CLAIMABLE, OutboxStatus.SENDING]
+    summary = EmailOutbox.objects.filter(status__in=[*waiting, OutboxStatus.DEAD]).aggregate(
+        waiting=Count("id", filter=Q(status__in=waiting)),
+        failed=Count("id", filter=Q(status=OutboxStatus.DEAD)),
+        oldest_waiting_at=Min("created_at", filter=Q(status__in=waiting)),
+    )
+    return summary
 
 
 def delivery_states(dedupe_keys: list[str]) -> dict[str, str]:

@@ -212,8 +212,21 @@ def email_catalog() -> list[EmailSpec]:
             html_layout=HTML_LAYOUT,
             text_layout=TEXT_LAYOUT,
             preview=correction_preview_context,
-        )
+        ),
+        _late_digest_spec(),
     ]
+
+
+def _late_digest_spec() -> EmailSpec:
+    # The daily digest of late orders goes to staff, not customers (orders/late_digest.py).
+    from . import late_digest
+
+    return EmailSpec(
+        name=late_digest.TEMPLATE,
+        label=_("Pedidos atrasados (resumo diário para a equipe)"),
+        variables=late_digest.VARIABLES,
+        preview=late_digest.preview_context,
+    )
 
 
 def correction_preview_context() -> dict[str, Any]:

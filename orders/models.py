@@ -101,6 +101,16 @@ class OrderQuerySet(models.QuerySet):
         )
         return self.filter(Q(customer=user) | Q(customer_email__in=verified))
 
+    def late(self, now: Any, cutoffs: dict[str, Any] | None = None) -> OrderQuerySet:
+        """Orders past their status's time limit at `now` (orders/deadlines.py): the limits
+        are read (one small query, unless `cutoffs` are given) and turned into a cutoff per
+        status, so the database sees only ranges on the (status, status_changed_at) index."""
+        from .deadlines import late_condition, status_cutoffs
+
+        if cutoffs is None:
+            cutoffs = status_cutoffs(now)
+        return self.filter(late_condition(cutoffs))
+
 
 # A primary key no order has, marking where the real one goes in the compiled lock SQL.
 _PK_MARK = -918_273_645
@@ -194,6 +204,8 @@ class Order(fsm.ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["status", "-created_at"], name="order_status_created"),
             # The API's list for ERPs that poll pages through (updated_at, id).
             models.Index(fields=["updated_at", "id"], name="order_updated"),
+            # Late orders: per status, those that entered it before a cutoff.
+            models.Index(fields=["status", "status_changed_at"], name="order_status_entered"),
         ]
 
     def __str__(self) -> str:
@@ -376,6 +388,10 @@ class OrderStatusChange(models.Model):
                 name="uniq_active_status_per_order",
             ),
         ]
+        indexes = [
+            # The dashboard's time in each status reads the last 30 days of changes.
+            models.Index(fields=["created_at"], name="status_change_created"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.from_status or '—'} → {self.to_status}"
@@ -457,7 +473,9 @@ class DispatchCorrection(models.Model):
         return _actor_display(self.actor_kind, self.actor_label)
 
 
-# Carrier scans and spreadsheet dispatch jobs live in their own modules (one idea per file);
-# imported here so Django finds the models with the app's others.
+# Carrier scans, spreadsheet dispatch jobs, status time limits and the Painel's snapshot live
+# in their own modules (one idea per file); imported here so Django finds the models.
+from .dashboard_snapshot import DashboardSnapshot  # noqa: E402, F401
+from .deadlines import StatusDeadline  # noqa: E402, F401
 from .dispatch_import_models import DispatchImport, DispatchImportRow  # noqa: E402, F401
 from .tracking_events import TrackingEvent  # noqa: E402, F401

@@ -36,6 +36,10 @@ STORE_STAFF_PERMISSIONS = [
     # Carrier scans: returned or lost parcels are flagged; staff read them and clear the flag.
     "orders.view_trackingevent",
     "orders.change_trackingevent",
+    # How long an order may stay in each status before it shows as late.
+    "orders.view_statusdeadline",
+    "orders.add_statusdeadline",
+    "orders.change_statusdeadline",
 ]
 SUPPORT_PERMISSIONS = [
     *STORE_STAFF_PERMISSIONS,

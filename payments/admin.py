@@ -6,16 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from orders.admin.panels import DashboardPanel, add_dashboard_panel
 from orders.admin.sections import OrderPageSection, add_order_page_section
 from orders.models import Order
 
-from .models import PaymentEvent
+from .models import PaymentEvent, PaymentEventKind
 
 # An order page shows at most this many events; a real order has a handful.
 ORDER_PAGE_EVENTS = 50
@@ -43,6 +45,39 @@ add_order_page_section(
     OrderPageSection(
         template="admin/payments/order_payment_events.html", context=order_payment_events
     )
+)
+
+
+def attention_panel() -> dict[str, Any]:
+    """The dashboard's payment panel: refunds and chargebacks staff have not resolved yet,
+    counted by kind in one query on the needs-attention index."""
+    counts = dict(
+        PaymentEvent.objects.filter(needs_attention=True)
+        .order_by()
+        .values_list("kind")
+        .annotate(n=Count("id"))
+    )
+    url = reverse("admin:payments_paymentevent_changelist")
+    rows = [
+        (_("Chargebacks"), counts.pop(PaymentEventKind.CHARGEBACK, 0), PaymentEventKind.CHARGEBACK),
+        (_("Estornos"), counts.pop(PaymentEventKind.REFUNDED, 0), PaymentEventKind.REFUNDED),
+    ]
+    return {
+        "rows": [
+            {
+                "label": label,
+                "count": n,
+                "url": f"{url}?needs_attention__exact=1&kind__exact={kind}",
+            }
+            for label, n, kind in rows
+        ],
+        "others": sum(counts.values()),
+        "all_url": f"{url}?needs_attention__exact=1",
+    }
+
+
+add_dashboard_panel(
+    DashboardPanel(template="admin/payments/dashboard_panel.html", context=attention_panel)
 )
 
 

@@ -31,6 +31,7 @@ from .correction import correct_dispatch_view
 from .date_range import CreatedRangeFilter
 from .export import export_view
 from .format import short_datetime, status_badge, two_line_datetime
+from .late import LateFilter, late_badge, with_late_flag
 from .packing import PACKING_ACTIONS, packing_list_url, packing_urls
 from .pagination import CappedCountPaginator
 from .processing import process_order_view
@@ -73,7 +74,7 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display += ["changed_col"]
     list_display_links = ["number_col"]
     # Counts beside each status (cached, status_filter.py); "de / até" dates (date_range.py).
-    list_filter = [("status", StatusCountFilter), CreatedRangeFilter]
+    list_filter = [("status", StatusCountFilter), LateFilter, CreatedRangeFilter]
     # What the box searches is decided by the term's shape (search.py); the names here only
     # make the admin show the box.
     search_fields = ["number", "customer_name", "customer_email", "tracking_code", "nfe_key"]
@@ -134,6 +135,10 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     # only through "Processar pedido", which calls the service.
     def has_process_permission(self, request: HttpRequest) -> bool:
         return can_process(request.user)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Late orders carry a badge in the list and on their page (late.py).
+        return with_late_flag(super().get_queryset(request), request)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
         found = self._the_one_order_searched(request)
@@ -262,7 +267,7 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_col(self, order: Order) -> str:
-        return status_badge(order.status, order.get_status_display())
+        return status_badge(order.status, order.get_status_display()) + late_badge(order)
 
     @admin.display(description=_("última alteração"), ordering="status_changed_at")
     def changed_col(self, order: Order) -> str:

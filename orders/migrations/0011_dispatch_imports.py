@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0009_buyer_document'),
+        ('orders', '0010_status_deadlines'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

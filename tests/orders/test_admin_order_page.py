@@ -185,8 +185,9 @@ def test_order_page_queries_stay_constant_from_10_to_1000_orders(
     client.force_login(lojista)
 
     # session, user, 2 permission lookups, the order, its items, payment events, tracking
-    # scans, history, dispatch corrections. One of them reads the e-mail state of every row.
-    with django_assert_max_num_queries(11):
+    # scans, history, dispatch corrections, the status time limits (the Atrasado badge).
+    # One of them reads the e-mail state of every row.
+    with django_assert_max_num_queries(12):
         response = client.get(change_url(order))
 
     assert response.status_code == 200
