@@ -26,6 +26,7 @@ from orders.status_fields import DISPATCH_FIELDS, FIELD_LABELS
 from orders.statuses import is_final
 from orders.tracking import tracking_url
 
+from .attention import NeedsAttentionFilter, attention_badge, with_attention
 from .bulk import BULK_ACTIONS
 from .correction import correct_dispatch_view
 from .format import short_datetime, status_badge, two_line_datetime
@@ -68,7 +69,7 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["number_col", "created_col", "customer_col", "total_col", "status_col"]
     list_display += ["changed_col"]
     list_display_links = ["number_col"]
-    list_filter = ["status", ("created_at", admin.DateFieldListFilter)]
+    list_filter = ["status", ("created_at", admin.DateFieldListFilter), NeedsAttentionFilter]
     # What the box searches is decided by the term's shape (search.py); the names here only
     # make the admin show the box.
     search_fields = ["number", "customer_name", "customer_email", "tracking_code", "nfe_key"]
@@ -127,6 +128,10 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     # only through "Processar pedido", which calls the service.
     def has_process_permission(self, request: HttpRequest) -> bool:
         return can_process(request.user)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # The returned/lost-parcel flag, read from its partial index with the page (attention.py).
+        return with_attention(super().get_queryset(request))
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
         found = self._the_one_order_searched(request)
@@ -242,7 +247,8 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_col(self, order: Order) -> str:
-        return status_badge(order.status, order.get_status_display())
+        badge = status_badge(order.status, order.get_status_display())
+        return badge + attention_badge(getattr(order, "attention_kind", None))
 
     @admin.display(description=_("última alteração"), ordering="status_changed_at")
     def changed_col(self, order: Order) -> str:
