@@ -220,3 +220,48 @@ def test_https_to_an_address_whose_certificate_is_for_another_name_is_not_sent(
     assert result.outcome == Outcome.RETRY
     assert receiver.received == []
     assert "SSLError" in WebhookDelivery.objects.get().last_error
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("private", ["10.0.0.5", "127.0.0.1", "169.254.169.254", "::1"])
+def test_in_production_a_name_resolving_to_a_private_address_is_never_called(
+    resolver, settings, monkeypatch, private
+):
+    # given: production settings, an https endpoint whose name now resolves privately
+    settings.DEBUG = False
+    settings.OUTBOUND_WEBHOOKS_ALLOW_PRIVATE = False
+    connected_to: list = []
+    monkeypatch.setattr(
+        urllib3.util.connection, "create_connection", lambda *a, **k: connected_to.append(a)
+    )
+    delivery = one_delivery(f"https://{NAME}/hooks/jet")
+    resolver([[private]])
+
+    # when
+    result = deliver(delivery.pk)
+
+    # then: it ends Falhou with the reason, without a connection
+    assert result.outcome == Outcome.DEAD
+    delivery.refresh_from_db()
+    assert f"O endereço {private} não é público" in delivery.last_error
+    assert connected_to == []
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_a_private_endpoint_in_production_with_a_clear_message(
+    resolver, settings, client
+):
+    from tests.factories import support_user
+
+    settings.DEBUG = False
+    settings.OUTBOUND_WEBHOOKS_ALLOW_PRIVATE = False
+    resolver([["192.168.0.10"]])
+    client.force_login(support_user())
+
+    form = {"url": f"https://{NAME}/hooks/jet", "description": "ERP", "is_active": "on"}
+    form["events"] = ["order.status_changed"]
+    response = client.post("/admin/integrations/webhookendpoint/add/", form)
+
+    assert response.status_code == 200
+    assert "O endereço 192.168.0.10 não é público" in response.content.decode()
+    assert not WebhookEndpoint.objects.exists()
