@@ -8,6 +8,9 @@ commit (the kick, the POST, the retries with backoff) happens in the worker.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
 
@@ -16,6 +19,7 @@ from django.utils import timezone
 
 from integrations.carriers.adapters import Scan
 from integrations.carriers.apply import apply_scans
+from integrations.outbound import endpoints
 from integrations.outbound.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from orders.actors import Actor
 from orders.services import order_process
@@ -25,7 +29,7 @@ from tests.factories import OrderFactory, staff_user
 from tests.integrations.fake_servers import Received, serve
 from tests.integrations.test_outbound_webhooks import documented_python_verifier
 from tests.orders.test_admin_processing import post_data, process_url
-from tests.reliability.conftest import wait_for
+from tests.reliability.conftest import ROOT, database_url, wait_for
 
 pytestmark = pytest.mark.postgres
 
@@ -171,3 +175,35 @@ def test_a_hanging_receiver_never_delays_the_admin_click(worker_factory, client)
         assert len(receiver.received) == 1
         release.set()
         wait_for(all_sent(WebhookDelivery.objects.count()), 40, f"all sent\n{worker.log()}")
+
+
+def test_an_endpoint_registered_in_another_process_gets_the_very_next_change(
+    postgres_db, redis_up, settings, monkeypatch
+):
+    # given: this process shares a Redis cache with the others, has read the endpoints (none)
+    # and would not read them again for an hour on its own
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_up}
+    }
+    settings.OUTBOUND_WEBHOOKS_ENDPOINT_CACHE_SECONDS = 3600
+    # Rows are what this test looks at; nobody sends them (the receiver does not exist).
+    monkeypatch.setattr("integrations.outbound.listener.kick", lambda pk: None)
+    endpoints.forget()
+    order = OrderFactory()
+    assert not WebhookDelivery.objects.exists()
+
+    # when: another process (a staff member in the admin, on another web worker) saves one
+    create = (
+        "from integrations.outbound.models import WebhookEndpoint as E; "
+        "E.objects.create(url='https://erp.exemplo.com.br/jet', events=['order.status_changed'])"
+    )
+    env = {**os.environ, "DATABASE_URL": database_url(), "CACHE_URL": redis_up}
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", create], cwd=ROOT, env=env, check=True,
+        capture_output=True, timeout=60,
+    )  # fmt: skip
+
+    # then: the very next change here has a row for it
+    order_process(order, to_status=OrderStatus.APROVADO, by=Actor.system())
+    rows = WebhookDelivery.objects.filter(order=order)
+    assert [row.payload["data"]["to_status"] for row in rows] == ["aprovado"]
