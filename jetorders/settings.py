@@ -356,8 +356,9 @@ OUTBOUND_WEBHOOKS_RETRY_MAX_SECONDS = env.int("OUTBOUND_WEBHOOKS_RETRY_MAX_SECON
 OUTBOUND_WEBHOOKS_LEASE_SECONDS = env.int(
     "OUTBOUND_WEBHOOKS_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 30
 )
-# Each process keeps the list of active endpoints this long, so a change costs no query for
-# them; a new endpoint gets events within this many seconds everywhere.
+# Each process keeps the list of active endpoints and re-reads it when their version in the
+# shared cache changes (an endpoint saved or deleted); this is the backstop age for what the
+# version cannot see (no CACHE_URL, cache down). docs/integrations.md, "New endpoints".
 OUTBOUND_WEBHOOKS_ENDPOINT_CACHE_SECONDS = env.float(
     "OUTBOUND_WEBHOOKS_ENDPOINT_CACHE_SECONDS", default=5.0
 )
