@@ -57,8 +57,19 @@ def check_url(url: str) -> Destination:
                     _("O endereço %(a)s não é público: webhooks só vão para a internet.")
                     % {"a": address}
                 )
-    # The Host header is the URL's own "name[:port]" (brackets kept around an IPv6 literal).
-    return Destination(url, parts.hostname, parts.netloc.rpartition("@")[2], addresses)
+    return Destination(url, parts.hostname, _host_header(parts.netloc), addresses)
+
+
+def _host_header(netloc: str) -> str:
+    """The URL's own "name[:port]" (brackets kept around an IPv6 literal), in ASCII: a name
+    with accents goes in its IDNA form, as requests would write it."""
+    host = netloc.rpartition("@")[2]
+    if host.isascii():
+        return host
+    name, colon, port = host.rpartition(":") if "]" not in host else (host, "", "")
+    if not colon or not port.isdigit():
+        name, colon, port = host, "", ""
+    return name.encode("idna").decode("ascii") + colon + port
 
 
 def resolve(host: str, port: int) -> list[str]:

@@ -265,3 +265,19 @@ def test_the_admin_refuses_a_private_endpoint_in_production_with_a_clear_message
     assert response.status_code == 200
     assert "O endereço 192.168.0.10 não é público" in response.content.decode()
     assert not WebhookEndpoint.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("netloc", "host"),
+    [
+        ("ganchos.loja.example", "ganchos.loja.example"),
+        ("ganchos.loja.example:8443", "ganchos.loja.example:8443"),
+        ("[2001:db8::1]:8443", "[2001:db8::1]:8443"),
+        ("lojão.com.br", "xn--lojo-ioa.com.br"),
+        ("lojão.com.br:8443", "xn--lojo-ioa.com.br:8443"),
+    ],
+)
+def test_the_host_header_names_the_url_host_in_ascii(netloc, host):
+    from integrations.outbound.destinations import _host_header
+
+    assert _host_header(netloc) == host
