@@ -69,7 +69,9 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["number_col", "created_col", "customer_col", "total_col", "status_col"]
     list_display += ["changed_col"]
     list_display_links = ["number_col"]
-    list_filter = ["status", ("created_at", admin.DateFieldListFilter), NeedsAttentionFilter]
+    list_filter = ["status", ("created_at", admin.DateFieldListFilter)]
+    # Returned or lost parcels (attention.py).
+    list_filter += [NeedsAttentionFilter]
     # What the box searches is decided by the term's shape (search.py); the names here only
     # make the admin show the box.
     search_fields = ["number", "customer_name", "customer_email", "tracking_code", "nfe_key"]
