@@ -70,8 +70,6 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display += ["changed_col"]
     list_display_links = ["number_col"]
     list_filter = ["status", ("created_at", admin.DateFieldListFilter)]
-    # Returned or lost parcels (attention.py).
-    list_filter += [NeedsAttentionFilter]
     # What the box searches is decided by the term's shape (search.py); the names here only
     # make the admin show the box.
     search_fields = ["number", "customer_name", "customer_email", "tracking_code", "nfe_key"]
@@ -87,6 +85,8 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     # Facet counts are one COUNT per filter choice on every page view: never on this table.
     show_facets = admin.ShowFacets.NEVER
     paginator = CappedCountPaginator
+    # Returned or lost parcels: "Requer atenção" (attention.py).
+    list_filter += [NeedsAttentionFilter]
     actions = BULK_ACTIONS
     inlines = [OrderItemInline]
     readonly_fields = [
