@@ -85,10 +85,10 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     # Facet counts are one COUNT per filter choice on every page view: never on this table.
     show_facets = admin.ShowFacets.NEVER
     paginator = CappedCountPaginator
-    # Returned or lost parcels: "Requer atenção" (attention.py).
-    list_filter += [NeedsAttentionFilter]
     actions = BULK_ACTIONS
     inlines = [OrderItemInline]
+    # Returned or lost parcels: "Requer atenção" (attention.py).
+    list_filter += [NeedsAttentionFilter]
     readonly_fields = [
         "number",
         "status_col",
