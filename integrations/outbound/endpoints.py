@@ -52,8 +52,16 @@ def _read_endpoints() -> list[tuple[int, frozenset[str]]]:
     return [(pk, frozenset(events or [])) for pk, events in rows]
 
 
+# After a cache error, the version is not asked for again until then (time.monotonic()): a
+# cache that times out must not cost every status change its timeout.
+_cache_down_until = -math.inf
+
+
 def shared_version() -> str | None:
     """The endpoints' version in the shared cache; None when the cache cannot say."""
+    global _cache_down_until
+    if time.monotonic() < _cache_down_until:
+        return None
     try:
         version = cache.get(VERSION_KEY)
         if version is None:
@@ -63,6 +71,7 @@ def shared_version() -> str | None:
     except Exception:
         # A cache that is down must never fail a status change: the backstop age applies.
         logger.warning("endpoint version unreadable; using the cached list", exc_info=True)
+        _cache_down_until = time.monotonic() + settings.OUTBOUND_WEBHOOKS_ENDPOINT_CACHE_SECONDS
         return None
     return version
 
@@ -81,5 +90,6 @@ def _bump_version() -> None:
 
 def assume_none() -> None:
     """Tests: there are no endpoints until one is saved in this process."""
-    global _cache
+    global _cache, _cache_down_until
     _cache = (math.inf, TRUSTED, [])
+    _cache_down_until = -math.inf

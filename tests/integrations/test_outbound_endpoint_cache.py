@@ -146,3 +146,27 @@ def test_an_unreachable_cache_never_fails_a_change(settings):
     order = OrderFactory(status=OrderStatus.APROVADO)
     assert order.status == OrderStatus.APROVADO
     assert WebhookDelivery.objects.filter(endpoint=endpoint, order=order).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cache_that_times_out_is_asked_once_per_backstop_period(settings, monkeypatch):
+    # given: a cache whose every read fails after a while
+    asked: list[str] = []
+
+    def timing_out(key, *args, **kwargs):
+        asked.append(key)
+        raise TimeoutError("Timeout reading from socket")
+
+    monkeypatch.setattr(endpoints.cache, "get", timing_out)
+    WebhookEndpoint.objects.create(
+        url="https://erp.exemplo.com.br/jet", events=["order.status_changed"]
+    )
+
+    # when: three changes within the backstop period
+    order = OrderFactory(status=OrderStatus.APROVADO)
+    order_process(order, to_status=OrderStatus.CANCELADO, by=Actor.system(),
+                  fields={"reason": "Cliente desistiu"})  # fmt: skip
+
+    # then: the cache was asked once; every change still wrote its row
+    assert asked == [endpoints.VERSION_KEY]
+    assert WebhookDelivery.objects.filter(order=order).count() == 3
