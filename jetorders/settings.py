@@ -212,7 +212,13 @@ ANYMAIL = {
 CACHE_URL = env("CACHE_URL", default="")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            # Status changes read the webhook endpoints' version here (integrations/outbound/
+            # endpoints.py): an unreachable cache must fail fast, never hold an order's lock.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -372,8 +378,9 @@ OUTBOUND_WEBHOOKS_RETRY_MAX_SECONDS = env.int("OUTBOUND_WEBHOOKS_RETRY_MAX_SECON
 OUTBOUND_WEBHOOKS_LEASE_SECONDS = env.int(
     "OUTBOUND_WEBHOOKS_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 30
 )
-# Each process keeps the list of active endpoints this long, so a change costs no query for
-# them; a new endpoint gets events within this many seconds everywhere.
+# Each process keeps the list of active endpoints and re-reads it when their version in the
+# shared cache changes (an endpoint saved or deleted); this is the backstop age for what the
+# version cannot see (no CACHE_URL, cache down). docs/integrations.md, "New endpoints".
 OUTBOUND_WEBHOOKS_ENDPOINT_CACHE_SECONDS = env.float(
     "OUTBOUND_WEBHOOKS_ENDPOINT_CACHE_SECONDS", default=5.0
 )

@@ -16,6 +16,7 @@ from jetorders.admin_mixins import ViewOnlyAdminMixin
 from orders.events import EVENT_KINDS
 
 from .delivery import resend
+from .endpoints import forget
 from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 EVENT_LABELS = {
@@ -44,6 +45,11 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     list_filter = ["is_active"]
     readonly_fields = ["secret", "created_at", "updated_at"]
     fields = ["url", "description", "events", "is_active", "secret", "created_at", "updated_at"]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[WebhookEndpoint]) -> None:
+        # "Remover selecionados" deletes without Model.delete(): tell every process too.
+        super().delete_queryset(request, queryset)
+        forget()
 
 
 class WebhookAttemptInline(ViewOnlyAdminMixin, admin.TabularInline):

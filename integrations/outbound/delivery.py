@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from jetorders.signing import sign
 
+from . import pinning
 from .destinations import UnresolvableDestination, UnsafeDestination, check_url
 from .models import WAITING, DeliveryStatus, WebhookAttempt, WebhookDelivery
 
@@ -92,11 +93,12 @@ def send_claimed(row: WebhookDelivery) -> Result:
     if not endpoint.is_active:
         return _record(row, started, clock, error="Endpoint desativado.", final=True)
     try:
-        check_url(endpoint.url)
+        # Resolved once and checked; the POST connects to that very address (pinning.py).
+        destination = check_url(endpoint.url)
         body = body_of(row)
-        response = requests.post(
-            endpoint.url,
-            data=body,
+        response = pinning.post(
+            destination,
+            body,
             headers={
                 "Content-Type": "application/json; charset=utf-8",
                 "User-Agent": "JET-Pedidos-Webhooks/1",
@@ -105,7 +107,6 @@ def send_claimed(row: WebhookDelivery) -> Result:
                 "X-Jet-Signature": sign(endpoint.secret, body, int(time.time())),
             },
             timeout=settings.OUTBOUND_WEBHOOKS_TIMEOUT,
-            allow_redirects=False,
         )
     except UnsafeDestination as error:
         return _record(row, started, clock, error=str(error), final=True)

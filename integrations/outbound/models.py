@@ -49,14 +49,14 @@ class WebhookEndpoint(models.Model):
         return result
 
     def clean(self) -> None:
-        from .destinations import UnsafeDestination, check_url
+        from .destinations import UnresolvableDestination, UnsafeDestination, check_url
 
         unknown = set(self.events or []) - set(EVENT_KINDS)
         if unknown:
             raise ValidationError({"events": _("Eventos desconhecidos: %s") % sorted(unknown)})
         try:
             check_url(self.url)
-        except UnsafeDestination as error:
+        except (UnsafeDestination, UnresolvableDestination) as error:
             raise ValidationError({"url": str(error)}) from error
 
 

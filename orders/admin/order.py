@@ -26,6 +26,7 @@ from orders.status_fields import DISPATCH_FIELDS, FIELD_LABELS
 from orders.statuses import is_final
 from orders.tracking import tracking_url
 
+from .attention import NeedsAttentionFilter, attention_badge, with_attention
 from .bulk import BULK_ACTIONS
 from .correction import correct_dispatch_view
 from .date_range import CreatedRangeFilter
@@ -93,6 +94,8 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     paginator = CappedCountPaginator
     actions = [*BULK_ACTIONS, *PACKING_ACTIONS]
     inlines = [OrderItemInline]
+    # Returned or lost parcels: "Requer atenção" (attention.py).
+    list_filter += [NeedsAttentionFilter]
     readonly_fields = [
         "number",
         "status_col",
@@ -137,8 +140,9 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
         return can_process(request.user)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        # Late orders carry a badge in the list and on their page (late.py).
-        return with_late_flag(super().get_queryset(request), request)
+        # Late orders carry a badge in the list and on their page (late.py); the returned or
+        # lost-parcel flag is read from its partial index with the page (attention.py).
+        return with_attention(with_late_flag(super().get_queryset(request), request))
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
         found = self._the_one_order_searched(request)
@@ -267,7 +271,8 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_col(self, order: Order) -> str:
-        return status_badge(order.status, order.get_status_display()) + late_badge(order)
+        badge = status_badge(order.status, order.get_status_display()) + late_badge(order)
+        return badge + attention_badge(getattr(order, "attention_kind", None))
 
     @admin.display(description=_("última alteração"), ordering="status_changed_at")
     def changed_col(self, order: Order) -> str:

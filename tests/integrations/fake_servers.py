@@ -3,6 +3,7 @@ webhook receiver. Each answers from a function the test sets, and records what i
 
 from __future__ import annotations
 
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,7 +31,14 @@ class FakeServer:
 
 
 @contextmanager
-def serve(answer: Callable[[Received], Answer]) -> Iterator[FakeServer]:
+def serve(
+    answer: Callable[[Received], Answer],
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    tls: ssl.SSLContext | None = None,
+) -> Iterator[FakeServer]:
+    """Serve on `host:port` (a free port by default), over TLS with `tls`."""
     fake = FakeServer(answer=answer)
 
     class Handler(BaseHTTPRequestHandler):
@@ -58,9 +66,11 @@ def serve(answer: Callable[[Received], Answer]) -> Iterator[FakeServer]:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer((host, port), Handler)
     server.daemon_threads = True
-    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    fake.url = f"{'https' if tls else 'http'}://{host}:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -1,13 +1,16 @@
-"""Random sequences of changes and overrides by random roles keep the order rules
-(docs/reliability.md, R27)."""
+"""Random sequences of changes, overrides by random roles and carrier scans keep the order
+rules, and every change and scan is one e-mail and one webhook row per subscribed endpoint
+(docs/reliability.md, R27; issue 13)."""
 
 from __future__ import annotations
 
 import os
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -18,6 +21,8 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from integrations.carriers.adapters import Scan
+from integrations.carriers.apply import apply_scans
 from integrations.outbound.models import WebhookDelivery, WebhookEndpoint
 from notifications.models import EmailOutbox
 from orders.actors import Actor
@@ -26,11 +31,24 @@ from orders.errors import OrderProcessingError
 from orders.models import Order, OrderStatusChange
 from orders.services import order_process
 from orders.statuses import FINAL_STATUSES, OrderStatus
+from orders.tracking_events import ScanKind, TrackingEvent
 from tests.factories import OrderFactory, UserFactory, fields_for, staff_user, support_user
 from tests.orders.test_transitions import ALLOWED
 
 ROLES = ["lojista", "suporte", "visitante", "gateway", "integracao"]
 EXAMPLES = int(os.environ.get("HYPOTHESIS_ORDER_EXAMPLES", "200"))
+# Correios-style scans: (code, kind, description). "Returned" must never move an order.
+SCANS = {
+    ScanKind.IN_TRANSIT: ("RO/01", "Objeto em transferência - por favor aguarde"),
+    ScanKind.DELIVERED: ("BDE/01", "Objeto entregue ao destinatário"),
+    ScanKind.RETURNED: ("BDE/23", "Objeto devolvido ao remetente"),
+}
+# What a scan may do, written out here rather than read from apply.MOVES: the scan kind, the
+# status it leads to and the statuses it may lead there from.
+SCAN_MOVES = {
+    ScanKind.IN_TRANSIT: (OrderStatus.TRACKING, {OrderStatus.DESPACHADO}),
+    ScanKind.DELIVERED: (OrderStatus.CONCLUIDO, {OrderStatus.DESPACHADO, OrderStatus.TRACKING}),
+}
 
 
 class OrderMachine(RuleBasedStateMachine):
@@ -49,18 +67,22 @@ class OrderMachine(RuleBasedStateMachine):
             "integracao": Actor.integration("ERP de teste"),
         }
         self.changes_made: Counter[int] = Counter()
-        # Outbound webhooks: two endpoints want status changes, one other events only, one
-        # is switched off. Saving them makes this process read the endpoints again.
-        self.subscribed = [
+        self.scans_made = 0
+        # Outbound webhooks: two endpoints want status changes, two want scans (one of them
+        # both), one is switched off. Saving them makes this process read the endpoints again.
+        erp, bi, frete = (
             WebhookEndpoint.objects.create(url=url, events=events).pk
             for url, events in [
                 ("https://erp.exemplo.com.br/jet", ["order.status_changed"]),
-                ("https://bi.exemplo.com.br/jet", ["order.status_changed", "order.payment_event"]),
+                (
+                    "https://bi.exemplo.com.br/jet",
+                    ["order.status_changed", "order.tracking_event", "order.payment_event"],
+                ),
+                ("https://frete.exemplo.com.br/jet", ["order.tracking_event"]),
             ]
-        ]
-        WebhookEndpoint.objects.create(
-            url="https://frete.exemplo.com.br/jet", events=["order.tracking_event"]
         )
+        self.subscribed = [erp, bi]
+        self.scan_subscribed = [bi, frete]
         WebhookEndpoint.objects.create(
             url="https://antigo.exemplo.com.br/jet",
             events=["order.status_changed"],
@@ -74,6 +96,56 @@ class OrderMachine(RuleBasedStateMachine):
     @rule(target=orders)
     def new_order(self) -> int:
         return OrderFactory().pk
+
+    @rule(target=orders)
+    def dispatched_order(self) -> int:
+        # Scans matter only after dispatch; walking there at random takes many steps.
+        order = OrderFactory(status=OrderStatus.DESPACHADO)
+        self.changes_made[order.pk] = order.status_changes.count() - 1
+        return order.pk
+
+    @rule(order_id=orders, kinds=st.lists(st.sampled_from(list(SCANS)), min_size=1, max_size=3))
+    def carrier_scans(self, order_id: int, kinds: list[ScanKind]) -> None:
+        """One poll (or push) bringing one to three new scans of the order's parcel."""
+        before = Order.objects.get(pk=order_id)
+        rows_before = before.status_changes.count()
+        active = set(
+            before.status_changes.filter(revoked=False).values_list("to_status", flat=True)
+        )
+        flagged = before.tracking_events.filter(needs_attention=True).exists()
+        scans = []
+        for kind in kinds:
+            # A new scan each time (a parcel scanned again later is a new event).
+            self.scans_made += 1
+            when = timezone.now() - timedelta(days=1) + timedelta(minutes=self.scans_made)
+            code, description = SCANS[kind]
+            scans.append(Scan(code, kind, description, "CAJAMAR / SP", when))
+
+        applied = apply_scans(before, carrier="Correios", scans=scans)
+
+        # What the scans should have done, one by one: a returned parcel flags the order and
+        # nothing moves it after that; a move happens only from its sources, once per status.
+        status, expected = before.status, []
+        for kind in kinds:
+            flagged = flagged or kind == ScanKind.RETURNED
+            target, sources = SCAN_MOVES.get(kind, (None, set()))
+            if target and not flagged and status in sources and target not in active:
+                expected.append(target)
+                active.add(target)
+                status = target
+        after = Order.objects.get(pk=order_id)
+        assert applied.new_scans == len(kinds)
+        assert applied.moved_to == expected
+        assert after.status == status
+        assert after.status_changes.count() == rows_before + len(expected)
+        self.changes_made[order_id] += len(expected)
+        for change in after.status_changes.order_by("-pk")[: len(expected)]:
+            assert (change.actor_kind, change.actor_label) == ("integration", "Correios")
+
+    @rule(order_id=orders)
+    def staff_resolve_flag(self, order_id: int) -> None:
+        # "Marcar como resolvido" in the scans list: later scans may move the order again.
+        TrackingEvent.objects.filter(order_id=order_id).update(needs_attention=False)
 
     @rule(
         order_id=orders,
@@ -126,17 +198,56 @@ class OrderMachine(RuleBasedStateMachine):
         assert EmailOutbox.objects.filter(dedupe_key__in=keys).count() == len(keys)
         assert EmailOutbox.objects.count() == len(keys)
 
+    def _sent(self, kind: str, fields: tuple[str, ...]) -> dict[tuple[int, int], list]:
+        """What each (order, endpoint) was sent of `kind`, in row order: one query per check,
+        whatever the number of orders (the invariants run after every step)."""
+        sent: dict[tuple[int, int], list] = {}
+        rows = WebhookDelivery.objects.filter(kind=kind).order_by("pk")
+        for order_id, endpoint_id, payload in rows.values_list(
+            "order_id", "endpoint_id", "payload"
+        ):
+            value = tuple(payload["data"][name] for name in fields)
+            sent.setdefault((order_id, endpoint_id), []).append(value)
+        return sent
+
     @invariant()
     def every_change_has_one_webhook_row_per_subscribed_endpoint_in_order(self) -> None:
-        deliveries = WebhookDelivery.objects.order_by("pk")
-        assert set(deliveries.values_list("kind", flat=True)) <= {"order.status_changed"}
+        sent = self._sent("order.status_changed", ("to_status",))
         for order in Order.objects.prefetch_related("status_changes"):
-            statuses = [change.to_status for change in order.status_changes.all()]
+            statuses = [(change.to_status,) for change in order.status_changes.all()]
             for endpoint_id in self.subscribed:
-                rows = deliveries.filter(order=order, endpoint_id=endpoint_id)
-                sent = [row.payload["data"]["to_status"] for row in rows]
-                assert sent == statuses
-        assert deliveries.count() == len(self.subscribed) * OrderStatusChange.objects.count()
+                assert sent.get((order.pk, endpoint_id), []) == statuses
+        total = sum(len(values) for values in sent.values())
+        assert total == len(self.subscribed) * OrderStatusChange.objects.count()
+
+    @invariant()
+    def every_scan_has_one_webhook_row_per_subscribed_endpoint_in_order(self) -> None:
+        sent = self._sent("order.tracking_event", ("code", "occurred_at"))
+        for order in Order.objects.prefetch_related("tracking_events"):
+            scans = [
+                (scan.code, scan.occurred_at.isoformat()) for scan in order.tracking_events.all()
+            ]
+            for endpoint_id in self.scan_subscribed:
+                assert sent.get((order.pk, endpoint_id), []) == scans
+        total = sum(len(values) for values in sent.values())
+        assert total == len(self.scan_subscribed) * TrackingEvent.objects.count()
+        assert TrackingEvent.objects.count() == self.scans_made
+        # Nothing else is ever sent, and the switched-off endpoint gets nothing.
+        kinds = {"order.status_changed", "order.tracking_event"}
+        assert set(WebhookDelivery.objects.values_list("kind", flat=True)) <= kinds
+        wanted = {*self.subscribed, *self.scan_subscribed}
+        assert set(WebhookDelivery.objects.values_list("endpoint_id", flat=True)) <= wanted
+
+    @invariant()
+    def a_returned_parcel_never_moved_an_order(self) -> None:
+        returned = TrackingEvent.objects.filter(kind=ScanKind.RETURNED)
+        assert not returned.filter(status_change__isnull=False).exists()
+        # A scan that moved an order was the change's cause: the change is the integration's.
+        for scan in TrackingEvent.objects.exclude(status_change=None).select_related(
+            "status_change"
+        ):
+            assert scan.status_change.order_id == scan.order_id
+            assert scan.status_change.to_status == SCAN_MOVES[ScanKind(scan.kind)][0]
 
 
 @pytest.mark.django_db
