@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.utils.translation import gettext as _
 
-from orders.status_counts import CACHE_SECONDS, status_counts
+from orders.status_counts import CACHE_SECONDS, counts_are_exact, status_counts
 
 from .date_range import safe_date_range
 
@@ -20,11 +20,16 @@ class StatusCountFilter(admin.ChoicesFieldListFilter):
     def choices(self, changelist: Any):
         period = safe_date_range(self.request.GET)
         counts = status_counts(*period.bounds())
-        if period:
-            self.caption = _("Quantidade no período escolhido, atualizada a cada %(s)s s.")
+        scope = (
+            _("Quantidade no período escolhido") if period else _("Quantidade de todos os pedidos")
+        )
+        if counts_are_exact(counts):
+            self.caption = f"{scope}."
         else:
-            self.caption = _("Quantidade de todos os pedidos, atualizada a cada %(s)s s.")
-        self.caption = self.caption % {"s": CACHE_SECONDS}
+            self.caption = _("%(scope)s, atualizada a cada %(s)s s.") % {
+                "scope": scope,
+                "s": CACHE_SECONDS,
+            }
         chosen = self.lookup_val or []
         yield {
             "selected": not chosen,

@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from orders import status_counts as status_counts_module
 from orders.admin.date_range import DateRange, DateRangeError, date_range_from
 from orders.models import Order
 from orders.statuses import OrderStatus
@@ -162,7 +163,23 @@ def test_the_counts_follow_the_chosen_period(client, lojista):
     assert "Quantidade no período escolhido" in response.content.decode()
 
 
-def test_counts_are_cached_briefly_not_counted_on_every_page_view(client, lojista):
+def test_a_small_store_sees_exact_counts_on_every_view(client, lojista):
+    OrderFactory(status="aprovado")
+    client.force_login(lojista)
+    client.get(ORDER_LIST_URL)
+    OrderFactory(status="aprovado")
+
+    response = client.get(ORDER_LIST_URL)
+
+    assert status_counts_on_page(response)["Aprovado"] == 2
+    assert "atualizada a cada" not in response.content.decode()
+
+
+def test_a_big_store_counts_are_cached_briefly_not_counted_on_every_view(
+    client, lojista, monkeypatch
+):
+    # A big store: as if 1 order were past the size where counting costs (EXACT_BELOW).
+    monkeypatch.setattr(status_counts_module, "EXACT_BELOW", 1)
     OrderFactory(status="aprovado")
     client.force_login(lojista)
     client.get(ORDER_LIST_URL)
@@ -172,14 +189,16 @@ def test_counts_are_cached_briefly_not_counted_on_every_page_view(client, lojist
     response = client.get(ORDER_LIST_URL)
 
     assert status_counts_on_page(response)["Aprovado"] == 1
+    assert "atualizada a cada 30 s" in response.content.decode()
     cache.clear()
     assert status_counts_on_page(client.get(ORDER_LIST_URL))["Aprovado"] == 2
 
 
 @pytest.mark.parametrize("size", [10, 1000])
 def test_the_list_with_counts_and_a_range_keeps_its_query_count(
-    client, lojista, django_assert_max_num_queries, size
+    client, lojista, django_assert_max_num_queries, size, monkeypatch
 ):
+    monkeypatch.setattr(status_counts_module, "EXACT_BELOW", 1)  # counted as a big store
     bulk_orders(size)
     client.force_login(lojista)
     query = {"criado_de": "01/01/2020", "criado_ate": "31/12/2030", "status__exact": "novo"}
