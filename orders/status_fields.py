@@ -183,9 +183,13 @@ def dispatch_checks(data: dict[str, Any]) -> dict[str, Any]:
     Empty fields are not reported: "informe a chave" while the lojista is still typing the
     carrier would be noise; the save itself still requires them.
     """
-    form = DispatchFieldsForm({name: str(data.get(name) or "") for name in DISPATCH_FIELDS})
+    typed = {name: str(data.get(name) or "") for name in DISPATCH_FIELDS}
+    filled = {name for name, value in typed.items() if value.strip()}
+    # The cross-checks (key against invoice number) run only on an otherwise valid form: an
+    # empty carrier or method must not hide them while the lojista types the key.
+    placeholders = {name: "-" for name in ("carrier", "shipping_method") if name not in filled}
+    form = DispatchFieldsForm(typed | placeholders)
     form.is_valid()
-    filled = {name for name in DISPATCH_FIELDS if str(data.get(name) or "").strip()}
     problems = {
         name: [str(message) for message in messages]
         for name, messages in form.errors.items()
