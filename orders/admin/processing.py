@@ -19,7 +19,7 @@ from orders.models import Order, OrderStatusChange
 from orders.permissions import may_open_processing
 from orders.rules import allowed_next_statuses, check_not_stale, refused_statuses
 from orders.services import order_process
-from orders.statuses import OrderStatus, is_final
+from orders.statuses import OrderStatus, is_final, staff_label
 
 from .confirmation import CONFIRM_DIGEST, Confirmation, audience_context, is_confirmed
 from .forms import ProcessOrderForm
@@ -165,7 +165,7 @@ def _render(
         "stale_message": stale_message,
         # The statuses not offered, greyed out, each with why: the machine explained.
         "refused": [
-            (status.label, reason)
+            (staff_label(status), reason)
             for status, reason in refused_statuses(order, Actor.person(request.user))
         ],
         "media": model_admin.media,
