@@ -66,10 +66,10 @@ class DispatchCorrectionForm(AdminDispatchFieldsForm):
     def dispatch_values(self) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) or "" for name in DISPATCH_FIELDS}
 
-    def confirmation(self) -> Confirmation | None:
+    def confirmation(self, *, buyer_document: str = "") -> Confirmation | None:
         """The warnings of the corrected data, to be confirmed before it is saved."""
         return build_confirmation(
-            warnings=self.warnings(),
+            warnings=self.warnings(buyer_document=buyer_document),
             to_status="",
             notify=self.cleaned_data["notify"],
             reason="",
@@ -99,7 +99,7 @@ def correct_dispatch_view(
     if request.method == "POST":
         form = DispatchCorrectionForm(request.POST, request.FILES, initial=initial)
         if form.is_valid():
-            confirmation = form.confirmation()
+            confirmation = form.confirmation(buyer_document=order.buyer_document)
             if not is_confirmed(request, confirmation):
                 # Warned before, not after: nothing is saved or e-mailed until confirmed.
                 form.keep_upload_as_text()
