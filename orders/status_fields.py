@@ -152,7 +152,10 @@ class DispatchFieldsForm(forms.Form):
 
 class CancelFieldsForm(forms.Form):
     reason = forms.CharField(
-        label=FIELD_LABELS["reason"], max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+        label=FIELD_LABELS["reason"],
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("O cliente lê este texto no e-mail, exatamente como escrito."),
     )
 
 
@@ -171,3 +174,29 @@ def clean_status_fields(to_status: str, data: dict[str, Any] | None) -> dict[str
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
     return {name: value for name, value in form.cleaned_data.items() if value not in ("", None)}
+
+
+def dispatch_checks(data: dict[str, Any]) -> dict[str, Any]:
+    """The dispatch rules run on a form still being typed: the warnings (never block) and the
+    problems of the fields already filled in (they would block the save), field by field.
+
+    Empty fields are not reported: "informe a chave" while the lojista is still typing the
+    carrier would be noise; the save itself still requires them.
+    """
+    typed = {name: str(data.get(name) or "") for name in DISPATCH_FIELDS}
+    filled = {name for name, value in typed.items() if value.strip()}
+    # The cross-checks (key against invoice number) run only on an otherwise valid form: an
+    # empty carrier or method must not hide them while the lojista types the key.
+    placeholders = {name: "-" for name in ("carrier", "shipping_method") if name not in filled}
+    form = DispatchFieldsForm(typed | placeholders)
+    form.is_valid()
+    problems = {
+        name: [str(message) for message in messages]
+        for name, messages in form.errors.items()
+        if name in filled
+    }
+    return {
+        "warnings": form.warnings(),
+        "problems": problems,
+        "labels": {name: field_label(name) for name in problems},
+    }

@@ -39,6 +39,29 @@ CUSTOMER_DESCRIPTIONS = {
 CUSTOMER_LABELS = {OrderStatus.TRACKING: _("Em trânsito")}
 
 
+# What staff read: the seed's name, with what it means beside it where the name is English.
+STAFF_LABELS = {OrderStatus.TRACKING: _("Tracking (em trânsito)")}
+
+# A symbol per status, beside its colour, so a badge still reads without colour (printed in
+# black and white, or by someone who cannot tell the colours apart).
+STATUS_SYMBOLS = {
+    OrderStatus.NOVO: "○",
+    OrderStatus.EM_APROVACAO: "◔",
+    OrderStatus.APROVADO: "✓",
+    OrderStatus.EM_PRODUCAO: "⚙",
+    OrderStatus.DESPACHADO: "▣",
+    OrderStatus.TRACKING: "➤",
+    OrderStatus.CONCLUIDO: "⚑",
+    OrderStatus.CANCELADO: "✕",
+}
+
+
+def staff_label(status: str) -> str:
+    """The status's name as the admin shows it."""
+    status = OrderStatus(status)
+    return str(STAFF_LABELS.get(status, status.label))
+
+
 def customer_label(status: str) -> str:
     """The status's name as the customer's pages and e-mails show it."""
     status = OrderStatus(status)

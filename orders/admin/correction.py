@@ -26,6 +26,13 @@ from orders.rules import check_dispatch_correction
 from orders.services import order_correct_dispatch
 from orders.status_fields import DISPATCH_FIELDS
 
+from .confirmation import (
+    CONFIRM_DIGEST,
+    Confirmation,
+    audience_context,
+    build_confirmation,
+    is_confirmed,
+)
 from .forms import AdminDispatchFieldsForm
 
 if TYPE_CHECKING:
@@ -59,6 +66,17 @@ class DispatchCorrectionForm(AdminDispatchFieldsForm):
     def dispatch_values(self) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) or "" for name in DISPATCH_FIELDS}
 
+    def confirmation(self, *, buyer_document: str = "") -> Confirmation | None:
+        """The warnings of the corrected data, to be confirmed before it is saved."""
+        return build_confirmation(
+            warnings=self.warnings(buyer_document=buyer_document),
+            to_status="",
+            notify=self.cleaned_data["notify"],
+            reason="",
+            message=self.cleaned_data["message"],
+            values=self.dispatch_values(),
+        )
+
 
 def correct_dispatch_view(
     model_admin: ModelAdmin, request: HttpRequest, object_id: str
@@ -81,6 +99,11 @@ def correct_dispatch_view(
     if request.method == "POST":
         form = DispatchCorrectionForm(request.POST, request.FILES, initial=initial)
         if form.is_valid():
+            confirmation = form.confirmation(buyer_document=order.buyer_document)
+            if not is_confirmed(request, confirmation):
+                # Warned before, not after: nothing is saved or e-mailed until confirmed.
+                form.keep_upload_as_text()
+                return _render(model_admin, request, order, form, confirmation)
             try:
                 correction = order_correct_dispatch(
                     order,
@@ -118,7 +141,11 @@ def _success_message(order: Order, changes: dict, form: DispatchCorrectionForm) 
 
 
 def _render(
-    model_admin: ModelAdmin, request: HttpRequest, order: Order, form: DispatchCorrectionForm
+    model_admin: ModelAdmin,
+    request: HttpRequest,
+    order: Order,
+    form: DispatchCorrectionForm,
+    confirmation: Confirmation | None = None,
 ) -> HttpResponse:
     extra = {"message", "note", "notify"}
     context = {
@@ -132,5 +159,9 @@ def _render(
         "dispatch_fields": [field for field in form if field.name not in extra],
         "extra_fields": [form[name] for name in ("message", "note", "notify")],
         "media": model_admin.media,
+        "confirmation": confirmation,
+        "confirm_digest_name": CONFIRM_DIGEST,
+        "check_url": reverse("admin:orders_order_check_dispatch"),
+        **audience_context(),
     }
     return TemplateResponse(request, "admin/orders/order/correct_dispatch_form.html", context)

@@ -14,7 +14,9 @@ from orders.errors import OrderProcessingError
 from orders.models import Order
 from orders.nfe import MAX_XML_BYTES
 from orders.status_fields import CancelFieldsForm, DispatchFieldsForm
-from orders.statuses import OrderStatus, is_final
+from orders.statuses import OrderStatus, is_final, staff_label
+
+from .confirmation import Confirmation, build_confirmation
 
 
 def read_xml_upload(upload: UploadedFile) -> str:
@@ -56,6 +58,16 @@ class AdminDispatchFieldsForm(DispatchFieldsForm):
                 else:
                     self.cleaned_data["nfe_xml"] = text
         return super().clean()
+
+    def keep_upload_as_text(self) -> None:
+        """Shown again (a confirmation step), a file input comes back empty: carry the XML read
+        from the file as pasted text, with the key and number it filled in."""
+        if not self.is_bound or not self.cleaned_data.get("nfe_xml_file"):
+            return
+        data = self.data.copy()
+        for name in ("nfe_xml", "nfe_key", "invoice_number"):
+            data[self.add_prefix(name)] = self.cleaned_data.get(name, "")
+        self.data = data
 
 
 ADMIN_FIELD_FORMS: dict[str, type[forms.Form]] = {
@@ -117,7 +129,7 @@ class ProcessOrderForm(forms.Form):
         super().__init__(data, files, initial={"expected_status": order.status})
         self.order = order
         self.is_override = is_final(order.status)
-        self.fields["to_status"].choices = [(s.value, s.label) for s in allowed]
+        self.fields["to_status"].choices = [(s.value, staff_label(s)) for s in allowed]
         if self.is_override:
             self.fields["override_reason"].required = True
             self.fields["override_reason"].error_messages["required"] = _(
@@ -164,6 +176,21 @@ class ProcessOrderForm(forms.Form):
         if not hasattr(fields_form, "warnings"):
             return []
         return fields_form.warnings(buyer_document=self.order.buyer_document)
+
+    def confirmation(self) -> Confirmation | None:
+        """What to show before this valid form is applied: its warnings, and a cancellation's
+        Motivo that the customer will read word for word."""
+        data = self.cleaned_data
+        fields = self.status_fields()
+        return build_confirmation(
+            warnings=self.warnings(),
+            to_status=data["to_status"],
+            notify=data.get("notify", True),
+            # In an override to Cancelado the override's Motivo is the cancellation's reason.
+            reason=fields.get("reason") or data.get("override_reason", ""),
+            message=data["message"],
+            values={**fields, "override_reason": data.get("override_reason", "")},
+        )
 
     def add_refusal(self, error: OrderProcessingError) -> None:
         """Show a refusal from the service next to the fields it names."""

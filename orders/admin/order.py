@@ -28,6 +28,8 @@ from orders.tracking import tracking_url
 
 from .attention import NeedsAttentionFilter, attention_badge, with_attention
 from .bulk import BULK_ACTIONS
+from .by_number import number_url, order_by_number_view
+from .checks import check_dispatch_view
 from .correction import correct_dispatch_view
 from .date_range import CreatedRangeFilter
 from .export import export_view
@@ -111,7 +113,14 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     ]
 
     class Media:
-        css = {"all": ["orders/admin.css", "orders/list-tools.css", "orders/admin-phone.css"]}
+        css = {
+            "all": [
+                "orders/status.css",
+                "orders/admin.css",
+                "orders/list-tools.css",
+                "orders/admin-phone.css",
+            ]
+        }
 
     def get_fieldsets(self, request: HttpRequest, obj: Order | None = None) -> list:
         fieldsets = [
@@ -168,8 +177,12 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
         view = self.admin_site.admin_view(self.process_view)
         correct = self.admin_site.admin_view(self.correct_dispatch_view)
         export = self.admin_site.admin_view(self.export_view)
+        by_number = self.admin_site.admin_view(self.order_by_number_view)
+        check = self.admin_site.admin_view(check_dispatch_view)
         # Before the defaults: their "<object_id>/" catch-all would swallow this path.
         return [
+            path("numero/<str:number>/", by_number, name="orders_order_by_number"),
+            path("verificar-despacho/", check, name="orders_order_check_dispatch"),
             path("<path:object_id>/processar/", view, name="orders_order_process"),
             path(
                 "<path:object_id>/corrigir-despacho/",
@@ -190,6 +203,9 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
 
     def correct_dispatch_view(self, request: HttpRequest, object_id: str):
         return correct_dispatch_view(self, request, object_id)
+
+    def order_by_number_view(self, request: HttpRequest, number: str):
+        return order_by_number_view(self, request, number)
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str
@@ -239,6 +255,7 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
             "final_notice": final_notice,
             "is_override": is_final(order.status),
             "packing_url": packing_list_url(order),
+            "number_url": number_url(order.number),
         }
 
     def action_checkbox(self, order: Order) -> str:
@@ -271,7 +288,7 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_col(self, order: Order) -> str:
-        badge = status_badge(order.status, order.get_status_display()) + late_badge(order)
+        badge = status_badge(order.status) + late_badge(order)
         return badge + attention_badge(getattr(order, "attention_kind", None))
 
     @admin.display(description=_("última alteração"), ordering="status_changed_at")

@@ -19,8 +19,9 @@ from orders.models import Order, OrderStatusChange
 from orders.permissions import may_open_processing
 from orders.rules import allowed_next_statuses, check_not_stale, refused_statuses
 from orders.services import order_process
-from orders.statuses import OrderStatus, is_final
+from orders.statuses import OrderStatus, is_final, staff_label
 
+from .confirmation import CONFIRM_DIGEST, Confirmation, audience_context, is_confirmed
 from .forms import ProcessOrderForm
 from .timeline import final_status_notice
 
@@ -104,6 +105,12 @@ def process_order_view(
             return _stale_response(model_admin, request, order, actor)
         form = ProcessOrderForm(request.POST, request.FILES, order=order, allowed=allowed)
         if form.is_valid():
+            confirmation = form.confirmation()
+            if not is_confirmed(request, confirmation):
+                # Warned before, not after: nothing is saved or e-mailed until confirmed.
+                if hasattr(form.chosen_fields_form, "keep_upload_as_text"):
+                    form.chosen_fields_form.keep_upload_as_text()
+                return _render(model_admin, request, order, form, confirmation=confirmation)
             try:
                 change = submit_processing(order, form, actor)
             except OrderProcessingError as error:
@@ -140,6 +147,7 @@ def _render(
     order: Order,
     form: ProcessOrderForm,
     stale_message: str = "",
+    confirmation: Confirmation | None = None,
 ) -> HttpResponse:
     title = _("Alterar pedido finalizado") if form.is_override else _("Processar pedido")
     context = {
@@ -157,9 +165,13 @@ def _render(
         "stale_message": stale_message,
         # The statuses not offered, greyed out, each with why: the machine explained.
         "refused": [
-            (status.label, reason)
+            (staff_label(status), reason)
             for status, reason in refused_statuses(order, Actor.person(request.user))
         ],
         "media": model_admin.media,
+        "confirmation": confirmation,
+        "confirm_digest_name": CONFIRM_DIGEST,
+        "check_url": reverse("admin:orders_order_check_dispatch"),
+        **audience_context(),
     }
     return TemplateResponse(request, "admin/orders/order/process_form.html", context)

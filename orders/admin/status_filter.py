@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.utils.translation import gettext as _
 
 from orders.status_counts import CACHE_SECONDS, counts_are_exact, status_counts
+from orders.statuses import staff_label
 
 from .date_range import safe_date_range
 
@@ -39,12 +40,13 @@ class StatusCountFilter(admin.ChoicesFieldListFilter):
             "display": _("Todos"),
             "count": sum(counts.values()),
         }
-        for value, label in self.field.flatchoices:
+        for value, _label in self.field.flatchoices:
             yield {
                 "selected": str(value) in chosen,
                 "query_string": changelist.get_query_string(
                     {self.lookup_kwarg: value}, [self.lookup_kwarg_isnull]
                 ),
-                "display": label,
+                # The badges' words: "Tracking (em trânsito)".
+                "display": staff_label(value),
                 "count": counts.get(value, 0),
             }

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from orders.emails import EMAIL_STATE_LABELS, timeline_email_states
 from orders.models import DispatchCorrection, OrderStatusChange
 from orders.status_fields import field_label
-from orders.statuses import OrderStatus
+from orders.statuses import OrderStatus, staff_label
 from orders.tracking import tracking_url
 
 # Fields long enough to be folded away unless someone opens them.
@@ -84,7 +84,7 @@ def _label(status: str, labels: dict[str, str] | None = None) -> str:
 
 def _labels() -> dict[str, str]:
     # Translated once per page: a long history asks for the same eight labels many times.
-    return {status.value: str(status.label) for status in OrderStatus}
+    return {status.value: staff_label(status) for status in OrderStatus}
 
 
 def _local(value: datetime | None) -> str:

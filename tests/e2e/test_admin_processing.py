@@ -188,6 +188,10 @@ def test_processing_works_without_javascript(browser, live_server):
         page.get_by_label("Cancelado").check()
         page.get_by_label("Motivo").fill("Cliente pediu o cancelamento por telefone.")
         page.locator("#jet-process-submit").click()
+        # The Motivo is e-mailed word for word: a confirmation step comes first.
+        expect(page.locator("[data-confirmation]")).to_contain_text("palavra por palavra")
+        assert status_of(order) == OrderStatus.NOVO
+        page.get_by_role("button", name="Confirmar cancelamento").click()
 
         expect(page.locator(".messagelist")).to_contain_text("passou de Novo para Cancelado")
         assert status_of(order) == OrderStatus.CANCELADO

@@ -91,11 +91,11 @@ def test_the_customer_pages_fit_a_360px_phone(phone, live_server):
 
     sign_in(phone, live_server, email)
     shoot(phone, "phone-360-meus-pedidos")
-    assert_fits(phone, "/conta/pedidos/", ".badge")
+    assert_fits(phone, "/conta/pedidos/", ".jet-status")
 
     phone.goto(f"{live_server.url}/conta/pedidos/{order.number}/")
     shoot(phone, "phone-360-pedido")
-    assert_fits(phone, "/conta/pedidos/<número>/", ".order-head .badge")
+    assert_fits(phone, "/conta/pedidos/<número>/", ".order-head .jet-status")
     # The items read as stacked rows: each value with its column's name beside it.
     labels = phone.locator("table.items tbody tr").first.evaluate(
         "row => [...row.cells].map((cell) => getComputedStyle(cell, '::before').content)"
@@ -107,7 +107,7 @@ def test_the_customer_pages_fit_a_360px_phone(phone, live_server):
     phone.context.clear_cookies()
     phone.goto(f"{live_server.url}{order_status_path(order)}")
     shoot(phone, "phone-360-pagina-de-status")
-    assert_fits(phone, "/pedido/<token>/", ".order-head .badge")
+    assert_fits(phone, "/pedido/<token>/", ".order-head .jet-status")
 
 
 def test_the_admin_order_list_fits_a_360px_phone(phone, live_server):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.admin import helpers
 
+from orders.admin.bulk import BULK_CONFIRM
 from orders.models import Order
 from orders.statuses import OrderStatus
 from tests.admin_urls import ORDER_LIST_URL
@@ -11,8 +12,12 @@ from tests.factories import OrderFactory
 
 
 def run_action(client, action: str, orders):
+    """The action as the lojista runs it: chosen on the list, then confirmed."""
     data = {"action": action, helpers.ACTION_CHECKBOX_NAME: [order.pk for order in orders]}
-    return client.post(ORDER_LIST_URL, data, follow=True)
+    confirmation = client.post(ORDER_LIST_URL, {**data, "index": "0"})
+    assert confirmation.status_code == 200
+    assert "data-bulk-confirmation" in confirmation.content.decode()
+    return client.post(ORDER_LIST_URL, {**data, BULK_CONFIRM: "Sim"}, follow=True)
 
 
 def test_bulk_reports_what_changed_and_what_could_not_and_why(client, suporte):

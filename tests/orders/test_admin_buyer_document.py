@@ -11,6 +11,7 @@ from orders.admin.search import order_search
 from orders.models import Order
 from orders.statuses import OrderStatus
 from tests.admin_urls import ORDER_LIST_URL, change_url, process_url
+from tests.confirming import post_confirmed, shown_confirmation
 from tests.factories import OrderFactory, dispatch_fields, make_cnpj, make_cpf, make_nfe_key
 
 ALNUM_CNPJ = "12ABC34501DE35"
@@ -129,8 +130,13 @@ def test_an_nfe_for_someone_else_dispatches_with_a_warning(client, lojista):
     order = OrderFactory(status=OrderStatus.APROVADO, buyer_document=make_cpf(1))
     client.force_login(lojista)
     xml = nfe_xml_to(make_nfe_key(555), 555, make_cpf(2))
+    data = dispatch_post(order, xml)
 
-    response = client.post(process_url(order), dispatch_post(order, xml), follow=True)
+    # Warned before saving: a confirmation step first, then dispatched once confirmed.
+    first = client.post(process_url(order), data)
+    assert "não é o comprador do pedido" in first.content.decode()
+    assert shown_confirmation(first) is not None
+    response = post_confirmed(client, process_url(order), data, follow=True)
 
     order.refresh_from_db()
     assert order.status == OrderStatus.DESPACHADO
@@ -166,7 +172,9 @@ def test_correcting_the_dispatch_with_an_nfe_for_someone_else_warns_too(client, 
     fields = {**dispatch_fields(), "nfe_xml": nfe_xml_to(make_nfe_key(1234), 1234, ALNUM_CNPJ)}
     url = reverse("admin:orders_order_correct_dispatch", args=[order.pk])
 
-    response = client.post(url, {**fields, "notify": "on"}, follow=True)
+    first = client.post(url, {**fields, "notify": "on"})
+    assert shown_confirmation(first) is not None
+    response = post_confirmed(client, url, {**fields, "notify": "on"}, follow=True)
 
     order.refresh_from_db()
     assert order.nfe_xml == fields["nfe_xml"]

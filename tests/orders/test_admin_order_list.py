@@ -48,7 +48,8 @@ def test_list_shows_number_date_customer_total_badge_and_last_change(client, loj
     assert "Maria da Silva" in text
     assert order.customer_email in text
     assert "R$ 218,70" in text
-    assert '<span class="jet-status jet-status--aprovado">Aprovado</span>' in text
+    assert 'class="jet-status jet-status--aprovado">' in text
+    assert '<span class="jet-status__symbol" aria-hidden="true">✓</span> Aprovado</span>' in text
     for header in ["Pedido", "Data", "Cliente", "Total", "Status", "Última alteração"]:
         assert f">{header}<" in text or f">{header}</a>" in text
 

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.admin import helpers
 
 from notifications.models import EmailOutbox
+from orders.admin.bulk import BULK_CONFIRM
 from orders.models import OrderStatusChange
 from orders.statuses import OrderStatus
 from tests.admin_urls import ORDER_LIST_URL, process_url
@@ -129,6 +130,8 @@ def test_bulk_action(login, role):
     data = {
         "action": "process_to_em_producao",
         helpers.ACTION_CHECKBOX_NAME: [order.pk for order in orders],
+        # The confirmation page's button (tests/orders/test_bulk_confirmation.py shows it).
+        BULK_CONFIRM: "Sim",
     }
 
     response = login(role).post(ORDER_LIST_URL, data)

@@ -10,6 +10,7 @@ from notifications.models import EmailOutbox
 from orders.models import OrderStatusChange
 from orders.statuses import OrderStatus
 from tests.admin_urls import change_url, process_url
+from tests.confirming import post_confirmed, shown_confirmation
 from tests.factories import OrderFactory, dispatch_fields, make_nfe_key
 
 
@@ -105,8 +106,15 @@ def test_dispatch_stores_the_fields_and_warns_about_a_correios_check_digit(clien
     order = OrderFactory(status="aprovado")
     client.force_login(lojista)
     fields = dispatch_fields(4321, tracking_code="AA123456789BR")
+    data = post_data(order, "despachado", fields)
 
-    response = client.post(process_url(order), post_data(order, "despachado", fields), follow=True)
+    # Warned before, not after: the first submission only shows the warning.
+    first = client.post(process_url(order), data)
+    assert "O dígito verificador do código dos Correios não confere." in first.content.decode()
+    assert shown_confirmation(first) is not None
+    order.refresh_from_db()
+    assert order.status == OrderStatus.APROVADO
+    response = post_confirmed(client, process_url(order), data, follow=True)
 
     order.refresh_from_db()
     assert order.status == OrderStatus.DESPACHADO
@@ -182,7 +190,9 @@ def test_cancelling_needs_a_reason(client, lojista):
     order.refresh_from_db()
     assert order.status == OrderStatus.NOVO
 
-    client.post(process_url(order), post_data(order, "cancelado", {"reason": "Sem estoque"}))
+    post_confirmed(
+        client, process_url(order), post_data(order, "cancelado", {"reason": "Sem estoque"})
+    )
 
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELADO
@@ -207,7 +217,7 @@ def test_a_stale_form_says_so_and_changes_nothing(client, lojista, suporte):
     opened_with = post_data(order, "em_producao")
     other = Client()
     other.force_login(suporte)
-    other.post(process_url(order), post_data(order, "cancelado", {"reason": "Fraude"}))
+    post_confirmed(other, process_url(order), post_data(order, "cancelado", {"reason": "Fraude"}))
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELADO
 

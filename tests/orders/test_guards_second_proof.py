@@ -20,6 +20,7 @@ from orders.emails import dedupe_key
 from orders.services import order_process
 from orders.statuses import OrderStatus
 from orders.tracking import correios_code_problem
+from tests.confirming import post_confirmed, shown_confirmation
 from tests.factories import OrderFactory, dispatch_fields
 
 pytestmark = pytest.mark.django_db
@@ -46,9 +47,14 @@ def test_a_bad_correios_check_digit_never_blocks_a_dispatch_in_the_admin(client,
     order = OrderFactory(status="em_producao")
     client.force_login(lojista)
 
-    response = admin_post(
-        client, order, "despachado", **dispatch_fields(77, tracking_code=BAD_CHECK_DIGIT)
-    )
+    fields = dispatch_fields(77, tracking_code=BAD_CHECK_DIGIT)
+    data = {"expected_status": order.status, "to_status": "despachado", "message": "", "note": ""}
+    data |= {f"despachado-{name}": value for name, value in fields.items()}
+    url = reverse("admin:orders_order_process", args=[order.pk])
+
+    # Warned before saving (a confirmation step), then saved once confirmed: never blocked.
+    assert shown_confirmation(client.post(url, data)) is not None
+    response = post_confirmed(client, url, data, follow=True)
 
     order.refresh_from_db()
     assert order.status == OrderStatus.DESPACHADO
