@@ -108,21 +108,35 @@ def _fail(job_id: int, message: str) -> None:
     )
 
 
-def stall_seconds() -> int:
-    return settings.XLSX_EXPORT_TIME_LIMIT + 60
+# A running job stores its progress every PROGRESS_EVERY rows (under a second): this long
+# without one, its worker is gone (a deploy, a crash, the time limit).
+RUNNING_STALL_SECONDS = 120
 
 
-def fail_if_stalled(job: ExportJob) -> bool:
-    """A job not advanced for longer than its task may live was lost (a killed worker): it
-    is marked failed, so the page says so instead of waiting for ever."""
-    if job.finished:
+def queued_stall_seconds() -> int:
+    return 2 * settings.CELERY_TASK_TIME_LIMIT
+
+
+def follow_up_if_stalled(job: ExportJob) -> bool:
+    """A queued job nobody took is handed to a worker again (a lost task message); a running
+    one that stopped advancing is marked failed, so the page says so instead of waiting for
+    ever. True when the job changed."""
+    now = timezone.now()
+    if job.status == ExportStatus.QUEUED:
+        cutoff = now - timedelta(seconds=queued_stall_seconds())
+        lost = ExportJob.objects.filter(pk=job.pk, status=job.status, updated_at__lt=cutoff)
+        if lost.update(updated_at=now):
+            from .export_job import kick
+
+            kick(job.pk)
+            return True
         return False
-    cutoff = timezone.now() - timedelta(seconds=stall_seconds())
-    lost = ExportJob.objects.filter(
-        pk=job.pk, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING], updated_at__lt=cutoff
-    )
-    message = _("A geração da planilha foi interrompida. Exporte de novo.")
-    return bool(lost.update(status=ExportStatus.FAILED, error=message, finished_at=timezone.now()))
+    if job.status == ExportStatus.RUNNING:
+        cutoff = now - timedelta(seconds=RUNNING_STALL_SECONDS)
+        lost = ExportJob.objects.filter(pk=job.pk, status=job.status, updated_at__lt=cutoff)
+        message = _("A geração da planilha foi interrompida. Exporte de novo.")
+        return bool(lost.update(status=ExportStatus.FAILED, error=message, finished_at=now))
+    return False
 
 
 def purge_old_exports(now: datetime) -> int:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from orders.export_jobs import ExportJob, ExportStatus
 from orders.models import Order
 
-from .export_build import fail_if_stalled, purge_old_exports
+from .export_build import follow_up_if_stalled, purge_old_exports
 from .format import short_datetime
 
 logger = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ def kick(job_id: int) -> None:
     try:
         build_xlsx_export.apply_async((job_id,), retry=False)
     except OperationalError:
-        # Stays queued; the progress page marks it failed once it is clearly lost.
+        # Stays queued; opening its progress page hands it over again.
         logger.warning("XLSX export #%s stays queued: the task broker is unreachable.", job_id)
 
 
@@ -85,7 +85,7 @@ def _job(request: HttpRequest, job_id: int) -> ExportJob:
 
 def progress_page(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _job(request, job_id)
-    if fail_if_stalled(job):
+    if follow_up_if_stalled(job):
         job.refresh_from_db()
     opts = Order._meta
     list_url = reverse("admin:orders_order_changelist")

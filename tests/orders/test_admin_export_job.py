@@ -205,7 +205,7 @@ def test_a_failed_job_shows_its_error_and_no_download(client, lojista):
 
 def test_a_job_lost_by_its_worker_is_marked_failed_on_the_page(client, lojista):
     job = ExportJob.objects.create(created_by=lojista, status=ExportStatus.RUNNING)
-    long_ago = timezone.now() - timedelta(seconds=export_build.stall_seconds() + 1)
+    long_ago = timezone.now() - timedelta(seconds=export_build.RUNNING_STALL_SECONDS + 1)
     ExportJob.objects.filter(pk=job.pk).update(updated_at=long_ago)
     client.force_login(lojista)
 
@@ -213,6 +213,28 @@ def test_a_job_lost_by_its_worker_is_marked_failed_on_the_page(client, lojista):
 
     assert "A geração da planilha foi interrompida. Exporte de novo." in page
     assert ExportJob.objects.get(pk=job.pk).status == ExportStatus.FAILED
+
+
+def test_a_running_job_that_advances_is_left_alone(client, lojista):
+    job = ExportJob.objects.create(created_by=lojista, status=ExportStatus.RUNNING)
+    client.force_login(lojista)
+
+    client.get(page_url(job))
+
+    assert ExportJob.objects.get(pk=job.pk).status == ExportStatus.RUNNING
+
+
+def test_a_queued_job_whose_message_was_lost_is_handed_over_again(client, lojista, store):
+    job = ExportJob.objects.create(created_by=lojista, query="status__exact=novo", rows_total=2)
+    long_ago = timezone.now() - timedelta(seconds=export_build.queued_stall_seconds() + 1)
+    ExportJob.objects.filter(pk=job.pk).update(updated_at=long_ago)
+    client.force_login(lojista)
+
+    page = client.get(page_url(job)).content.decode()
+
+    job.refresh_from_db()
+    assert (job.status, job.rows_done) == (ExportStatus.DONE, 2)
+    assert "Baixar planilha" in page
 
 
 def test_files_older_than_24_hours_are_deleted_and_the_download_says_so(client, lojista):
