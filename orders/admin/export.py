@@ -49,7 +49,7 @@ ROWS_PER_PIECE = 500
 # more rows than this would come close to the web server's 30 s timeout.
 XLSX_MAX_ROWS = 20_000
 # Above XLSX_MAX_ROWS the workbook is built by a Celery task (export_job.py), up to this many
-# rows: 200,000 take about a minute there; more is a job for the CSV.
+# rows: 200,000 take about 90 s there; more is a job for the CSV.
 XLSX_JOB_MAX_ROWS = 200_000
 # A background export stores its progress once per this many rows (one UPDATE).
 PROGRESS_EVERY = 2_000
