@@ -28,6 +28,8 @@ RUN DEBUG=False \
     PAYMENT_WEBHOOK_SECRET="$(python -c 'import secrets; print(secrets.token_hex(20))')" \
     python manage.py collectstatic --noinput
 
+# The XLSX exports' directory (a compose volume): the only place the app writes to.
+RUN mkdir -p /var/lib/jet/media && chown jet:jet /var/lib/jet/media
 USER jet
 EXPOSE 8000
 # Liveness through the real stack: an allowed Host (the first of ALLOWED_HOSTS) and the

@@ -172,6 +172,9 @@ FORMAT_MODULE_PATH = ["jetorders.formats"]
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files the app writes (the background XLSX exports), private: no URL serves MEDIA_ROOT; only
+# views that check who asks read it. Web and worker must share it (a volume in compose).
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -306,7 +309,14 @@ DASHBOARD_REFRESH_SECONDS = env.int("DASHBOARD_REFRESH_SECONDS", default=300)
 LATE_DIGEST_RECIPIENTS = env.list("LATE_DIGEST_RECIPIENTS", default=[])
 # When the digest goes out, local time (TIME_ZONE), every day.
 LATE_DIGEST_HOUR = env.int("LATE_DIGEST_HOUR", default=8)
+# "Exportar XLSX" above 20,000 orders runs as a task with this time limit (seconds): 200,000
+# rows took about 90 s on a busy 2-core machine; kept below CELERY_VISIBILITY_TIMEOUT.
+XLSX_EXPORT_TIME_LIMIT = env.int("XLSX_EXPORT_TIME_LIMIT", default=600)
 CELERY_BEAT_SCHEDULE |= {
+    "purge-xlsx-exports": {
+        "task": "orders.tasks.purge_xlsx_exports",
+        "schedule": 3600.0,
+    },
     "refresh-dashboard": {
         "task": "orders.tasks.refresh_dashboard",
         "schedule": float(DASHBOARD_REFRESH_SECONDS),

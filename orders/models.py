@@ -478,4 +478,5 @@ class DispatchCorrection(models.Model):
 from .dashboard_snapshot import DashboardSnapshot  # noqa: E402, F401
 from .deadlines import StatusDeadline  # noqa: E402, F401
 from .dispatch_import_models import DispatchImport, DispatchImportRow  # noqa: E402, F401
+from .export_jobs import ExportJob  # noqa: E402, F401
 from .tracking_events import TrackingEvent  # noqa: E402, F401

@@ -22,6 +22,27 @@ def process_dispatch_import(self, job_id: int) -> None:
         self.apply_async((job_id,))
 
 
+# A workbook cannot be written in parts (it is a zip): the task has a time limit of its own,
+# long enough for XLSX_JOB_MAX_ROWS rows, instead of going on in a next task.
+@shared_task(
+    acks_late=True,
+    ignore_result=True,
+    time_limit=settings.XLSX_EXPORT_TIME_LIMIT,
+    soft_time_limit=settings.XLSX_EXPORT_TIME_LIMIT - 30,
+)
+def build_xlsx_export(job_id: int) -> None:
+    from .admin.export_build import build
+
+    build(job_id)
+
+
+@shared_task(ignore_result=True)
+def purge_xlsx_exports() -> int:
+    from .admin.export_build import purge_old_exports
+
+    return purge_old_exports(timezone.now())
+
+
 @shared_task(ignore_result=True)
 def refresh_dashboard() -> None:
     refresh_snapshot(timezone.now())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -48,6 +48,11 @@ ROWS_PER_PIECE = 500
 # it is written), at 2,000 to 4,000 rows a second here with openpyxl's pure-Python XML writer:
 # more rows than this would come close to the web server's 30 s timeout.
 XLSX_MAX_ROWS = 20_000
+# Above XLSX_MAX_ROWS the workbook is built by a Celery task (export_job.py), up to this many
+# rows: 200,000 take about 90 s there; more is a job for the CSV.
+XLSX_JOB_MAX_ROWS = 200_000
+# A background export stores its progress once per this many rows (one UPDATE).
+PROGRESS_EVERY = 2_000
 # What makes Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP, CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -185,19 +190,32 @@ def csv_stream(rows: Iterable[tuple]) -> Iterator[str]:
 
 def xlsx_file(rows: Iterable[tuple]) -> Any:
     """A temporary file holding the workbook; openpyxl's write-only mode keeps rows on disk."""
+    # Closed (and so deleted) by the FileResponse once sent.
+    output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
+    write_xlsx(rows, output)
+    output.seek(0)
+    return output
+
+
+def write_xlsx(
+    rows: Iterable[tuple], output: Any, progress: Callable[[int], None] | None = None
+) -> int:
+    """Write the workbook to `output`; `progress(rows written)` every PROGRESS_EVERY rows.
+    Returns how many rows were written."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Pedidos"))
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     sheet.append([_styled(sheet, title, font=bold) for title in headers()])
     labels = _Labels()
+    written = 0
     for row in rows:
         sheet.append(xlsx_cells(sheet, row, labels))
-    # Closed (and so deleted) by the FileResponse once sent.
-    output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
+        written += 1
+        if progress is not None and written % PROGRESS_EVERY == 0:
+            progress(written)
     book.save(output)
-    output.seek(0)
-    return output
+    return written
 
 
 def xlsx_cells(sheet: Any, row: tuple, labels: _Labels) -> list:
@@ -281,16 +299,22 @@ def export_view(model_admin: Any, request: HttpRequest, kind: str) -> HttpRespon
         )
         response["Content-Disposition"] = f'attachment; filename="pedidos-{stamp}.csv"'
         return response
-    if queryset[: XLSX_MAX_ROWS + 1].count() > XLSX_MAX_ROWS:
+    count = queryset[: XLSX_JOB_MAX_ROWS + 1].count()
+    if count > XLSX_JOB_MAX_ROWS:
         messages.error(
             request,
             _(
                 "A planilha XLSX aceita até %(max)s pedidos por vez. Escolha um período menor "
                 "ou use “Exportar CSV”, que não tem limite."
             )
-            % {"max": f"{XLSX_MAX_ROWS:,}".replace(",", ".")},
+            % {"max": f"{XLSX_JOB_MAX_ROWS:,}".replace(",", ".")},
         )
         return redirect(f"{list_url}?{request.GET.urlencode()}")
+    if count > XLSX_MAX_ROWS:
+        # Too long for a request: a worker builds it while a page shows the progress.
+        from .export_job import start_export
+
+        return start_export(request, count)
     return FileResponse(
         xlsx_file(export_rows(queryset)), as_attachment=True, filename=f"pedidos-{stamp}.xlsx"
     )

@@ -33,6 +33,7 @@ from .checks import check_dispatch_view
 from .correction import correct_dispatch_view
 from .date_range import CreatedRangeFilter
 from .export import export_view
+from .export_job import export_job_urls
 from .format import short_datetime, status_badge, two_line_datetime
 from .late import LateFilter, late_badge, with_late_flag
 from .packing import PACKING_ACTIONS, packing_list_url, packing_urls
@@ -192,6 +193,7 @@ class OrderAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
             *packing_urls(self),
             path("exportar/csv/", export, {"kind": "csv"}, name="orders_order_export_csv"),
             path("exportar/xlsx/", export, {"kind": "xlsx"}, name="orders_order_export_xlsx"),
+            *export_job_urls(self),
             *super().get_urls(),
         ]
 

@@ -141,7 +141,7 @@ def test_images_are_pinned_and_services_checked():
         # An exact release: postgres:16.15-bookworm, redis:7.4.11, mailpit:v1.29.7.
         assert re.search(r":v?\d+\.\d+", image), f"{name}: pin an exact tag, not {image}"
         assert "healthcheck" in service, f"{name} has no health check"
-    assert set(COMPOSE["volumes"]) == {"pgdata", "redisdata", "mailpitdata"}
+    assert set(COMPOSE["volumes"]) == {"pgdata", "redisdata", "mailpitdata", "mediadata"}
 
 
 def test_env_example_lists_every_variable():
