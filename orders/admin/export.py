@@ -311,9 +311,13 @@ def export_view(model_admin: Any, request: HttpRequest, kind: str) -> HttpRespon
         )
         return redirect(f"{list_url}?{request.GET.urlencode()}")
     if count > XLSX_MAX_ROWS:
-        # Too long for a request: a worker builds it while a page shows the progress.
-        from .export_job import start_export
+        # Too long for a request: a worker builds it while a page shows the progress. A job
+        # is started only by the page's POST (CSRF-checked), never by a link another site
+        # could make a signed-in lojista follow.
+        from .export_job import confirm_export, start_export
 
+        if request.method != "POST":
+            return confirm_export(request, count)
         return start_export(request, count)
     return FileResponse(
         xlsx_file(export_rows(queryset)), as_attachment=True, filename=f"pedidos-{stamp}.xlsx"

@@ -40,6 +40,23 @@ def start_export(request: HttpRequest, count: int) -> HttpResponse:
     return redirect("admin:orders_order_export_job", job_id=job.pk)
 
 
+def confirm_export(request: HttpRequest, count: int) -> HttpResponse:
+    """Say how big the file will be and that a worker builds it; "Gerar planilha" POSTs."""
+    opts = Order._meta
+    return TemplateResponse(
+        request,
+        "admin/orders/order/export_confirm.html",
+        {
+            **admin.site.each_context(request),
+            "opts": opts,
+            "title": _("Exportar XLSX"),
+            "count": f"{count:,}".replace(",", "."),
+            "list_url": f"{reverse('admin:orders_order_changelist')}?{request.GET.urlencode()}",
+            "action_url": f"{request.path}?{request.GET.urlencode()}",
+        },
+    )
+
+
 def kick(job_id: int) -> None:
     """Hand the job to a worker; without a broker it runs here, after the commit."""
     from kombu.exceptions import OperationalError

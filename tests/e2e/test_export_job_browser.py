@@ -45,6 +45,8 @@ def test_a_big_xlsx_export_follows_its_progress_and_downloads(
     real_kick = export_job.kick
     monkeypatch.setattr(export_job, "kick", held.append)
     page.get_by_role("link", name="Exportar XLSX").click()
+    expect(page.locator("#content-main")).to_contain_text("A lista tem 3 pedidos")
+    page.get_by_role("button", name="Gerar planilha").click()
 
     # then a progress page says it is waiting
     expect(page.locator("#jet-dispatch-status")).to_have_text("Na fila")

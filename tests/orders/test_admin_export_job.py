@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.core.files.base import ContentFile
@@ -55,8 +56,12 @@ def book_rows(content: bytes) -> list[tuple]:
 
 
 def export_in_background(client, django_capture_on_commit_callbacks, query=QUERY) -> ExportJob:
+    # The list's link shows a confirmation; only its POST ("Gerar planilha") starts a job.
+    assert "Gerar planilha" in client.get(XLSX_URL, query).text
+    assert not ExportJob.objects.exists()
+    url = f"{XLSX_URL}?{urlencode(query)}"
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(XLSX_URL, query)
+        response = client.post(url)
     job = ExportJob.objects.get()
     assert response.status_code == 302
     assert response["Location"] == page_url(job)
