@@ -111,6 +111,12 @@ def shoot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
+def close_up(page, selector: str, name: str) -> None:
+    """What a phone shows around `selector`, at full size (the full-page shots are long)."""
+    page.locator(selector).first.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / f"360-{name}-tela.png"))
+
+
 def check(page, name: str, badges: str | None = None) -> list[str]:
     """Screenshot the page at 360 px and say what does not fit (empty when all is well)."""
     page.wait_for_load_state("load")
@@ -151,7 +157,9 @@ def test_every_staff_page_fits_a_360px_phone(phone, live_server, store, monkeypa
     assert charts.count() >= 2
     for index in range(charts.count()):
         box = charts.nth(index).bounding_box()
-        assert box is not None and box["width"] > 300, "a chart shrank out of reading"
+        assert box is not None, "a chart is hidden"
+        assert box["width"] > 300, "a chart shrank out of reading"
+    close_up(phone, "figure.jet-chart", "painel")
 
     # the order list: status, "⚠ Atrasado" and "Atenção: devolvido ao remetente" in view
     phone.goto(f"{url}/admin/orders/order/")
@@ -160,12 +168,15 @@ def test_every_staff_page_fits_a_360px_phone(phone, live_server, store, monkeypa
     problems += check(
         phone, "pedidos", "#result_list .jet-status, #result_list .jet-late, .jet-attention-badge"
     )
+    close_up(phone, "#result_list .jet-attention-badge", "pedidos")
     # the filters (date range, counted statuses) open below the list, inside the screen
     problems += check(phone, "pedidos-filtros", "#changelist-filter")
 
     both = store["both"]
     phone.goto(f"{url}/admin/orders/order/{both.pk}/change/")
     problems += check(phone, "pedido", ".jet-status")
+    close_up(phone, ".inline-group", "pedido-itens")
+    close_up(phone, "#rastreamento", "pedido-rastreamento")
     phone.goto(f"{url}/admin/orders/order/{store['approved'].pk}/processar/")
     problems += check(phone, "processar")
     phone.goto(f"{url}/admin/orders/order/{both.pk}/corrigir-despacho/")
@@ -192,6 +203,7 @@ def test_every_staff_page_fits_a_360px_phone(phone, live_server, store, monkeypa
     upload(phone, live_server, content)
     expect(phone.locator("#jet-dispatch-summary")).to_be_visible()
     problems += check(phone, "planilha-conferencia")
+    close_up(phone, "#jet-dispatch-preview tbody tr", "planilha-conferencia")
     held: list[int] = []
     monkeypatch.setattr(dispatch_import, "kick", held.append)
     phone.get_by_role("button", name="Despachar").click()
