@@ -160,6 +160,9 @@ def test_every_staff_page_fits_a_360px_phone(phone, live_server, store, monkeypa
         assert box is not None, "a chart is hidden"
         assert box["width"] > 300, "a chart shrank out of reading"
     close_up(phone, "figure.jet-chart", "painel")
+    # the charts' numbers as a table, opened
+    phone.get_by_text("Ver como tabela").click()
+    problems += check(phone, "painel-tabela")
 
     # the order list: status, "⚠ Atrasado" and "Atenção: devolvido ao remetente" in view
     phone.goto(f"{url}/admin/orders/order/")
@@ -179,6 +182,10 @@ def test_every_staff_page_fits_a_360px_phone(phone, live_server, store, monkeypa
     close_up(phone, "#rastreamento", "pedido-rastreamento")
     phone.goto(f"{url}/admin/orders/order/{store['approved'].pk}/processar/")
     problems += check(phone, "processar")
+    # choosing Despachado opens the dispatch fields (NF-e key, carrier, tracking code)
+    phone.get_by_label("Despachado").check()
+    expect(phone.get_by_label("Chave NF-e")).to_be_visible()
+    problems += check(phone, "processar-despachado")
     phone.goto(f"{url}/admin/orders/order/{both.pk}/corrigir-despacho/")
     problems += check(phone, "corrigir-despacho")
     phone.goto(f"{url}/admin/orders/order/{both.pk}/lista-de-separacao/")
