@@ -120,6 +120,8 @@ def close_up(page, selector: str, name: str) -> None:
 def check(page, name: str, badges: str | None = None) -> list[str]:
     """Screenshot the page at 360 px and say what does not fit (empty when all is well)."""
     page.wait_for_load_state("load")
+    # Boxes are measured from the viewport: start from its top-left corner.
+    page.evaluate("window.scrollTo(0, 0)")
     shoot(page, f"360-{name}")
     found = page.evaluate(MEASURE)
     # The desktop look must not change: a shot of the same page to compare before/after.
