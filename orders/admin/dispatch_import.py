@@ -73,7 +73,7 @@ class DispatchImportAdmin(admin.ModelAdmin):
     list_select_related = ["created_by"]
 
     class Media:
-        css = {"all": ["orders/admin.css", "orders/dispatch_import.css"]}
+        css = {"all": ["orders/admin.css", "orders/dispatch_import.css", "orders/admin-phone.css"]}
 
     # Whoever may process orders may dispatch them by spreadsheet; nobody edits a job.
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -264,7 +264,13 @@ def _preview_row(row: Any) -> dict:
     return {
         "row": row,
         "cells": [
-            {"name": name, "value": row.values.get(name, ""), "errors": row.errors.get(name, [])}
+            {
+                "name": name,
+                # The column's name again, for the phone's stacked rows (data-label).
+                "label": CANONICAL_HEADERS[name],
+                "value": row.values.get(name, ""),
+                "errors": row.errors.get(name, []),
+            }
             for name in COLUMNS
         ],
     }
