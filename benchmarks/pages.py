@@ -93,10 +93,11 @@ def top_up(total: int) -> None:
             f"""
             INSERT INTO notifications_emailoutbox (template, to_email, context, dedupe_key,
               status, attempts, next_attempt_at, task_id, subject, message_id, last_error,
-              delivery_state, created_at, updated_at)
+              delivery_state, created_at, updated_at, related_id, related_label, sent_text,
+              sent_html)
             SELECT 'pedido_' || o.status, 'cliente@exemplo.com.br', '{{}}',
               'bench-order:' || o.id, 'sent', 1, o.created_at, '', '', '', '', '',
-              o.created_at, o.created_at FROM ({new}) o
+              o.created_at, o.created_at, o.id::text, '', '', '' FROM ({new}) o
             """,
             [5000000 + start],
         )

@@ -26,8 +26,9 @@ CEILING_SQL = [
     "'', false, '', false) RETURNING id",
     "INSERT INTO notifications_emailoutbox (template, to_email, context, dedupe_key, status, "
     "attempts, next_attempt_at, task_id, subject, message_id, last_error, delivery_state, "
-    "created_at, updated_at) VALUES ('pedido_aprovado', 'c@exemplo.com.br', %s, %s, "
-    "'pending', 0, now(), '', '', '', '', '', now(), now()) ON CONFLICT (dedupe_key) DO NOTHING "
+    "created_at, updated_at, related_id, related_label, sent_text, sent_html) VALUES "
+    "('pedido_aprovado', 'c@exemplo.com.br', %s, %s, 'pending', 0, now(), '', '', '', '', '', "
+    "now(), now(), '1', 'Pedido 100001', '', '') ON CONFLICT (dedupe_key) DO NOTHING "
     "RETURNING id",
 ]
 # About the size of a real status e-mail's context.
