@@ -11,3 +11,5 @@ DATE_FORMAT = "d/m/Y"
 DATETIME_FORMAT = "d/m/Y H:i"
 SHORT_DATE_FORMAT = "d/m/Y"
 SHORT_DATETIME_FORMAT = "d/m/Y H:i"
+# The admin's date drill-down ("‹ 2026  27/11"), not "27 de Novembro".
+MONTH_DAY_FORMAT = "d/m"
