@@ -19,11 +19,11 @@ from tests.reliability.conftest import wait_for
 
 
 def test_a_real_worker_dispatches_a_spreadsheet_in_several_tasks(worker_factory):
-    # given a worker whose tasks may run ~1 s each, and a previewed file of 100 orders
-    # (~20 ms each: at least two tasks)
-    worker = worker_factory(CELERY_TASK_TIME_LIMIT="3")
+    # given a worker whose tasks stop after 0.8 s (half the soft limit of a 2 s task), and a
+    # previewed file of 300 orders (5-20 ms each: at least two tasks even on an idle machine)
+    worker = worker_factory(CELERY_TASK_TIME_LIMIT="2")
     lojista = staff_user(username="lucia")
-    orders = [OrderFactory(status=OrderStatus.APROVADO) for _ in range(100)]
+    orders = [OrderFactory(status=OrderStatus.APROVADO) for _ in range(300)]
     content = csv_bytes([line(order, 1000 + i) for i, order in enumerate(orders)])
     sheet = read_sheet("x.csv", content)
     job = create_draft(sheet, user=lojista, file_name="x.csv", digest=file_hash(content))
@@ -38,10 +38,10 @@ def test_a_real_worker_dispatches_a_spreadsheet_in_several_tasks(worker_factory)
 
     wait_for(finished, 120, "the job to finish")
     job.refresh_from_db()
-    assert (job.processed, job.changed, job.failed, job.percent) == (100, 100, 0, 100), worker.log()
-    assert Order.objects.filter(status=OrderStatus.DESPACHADO).count() == 100
+    assert (job.processed, job.changed, job.failed, job.percent) == (300, 300, 0, 100), worker.log()
+    assert Order.objects.filter(status=OrderStatus.DESPACHADO).count() == 300
     template = template_name(OrderStatus.DESPACHADO)
-    assert EmailOutbox.objects.filter(template=template).count() == 100
+    assert EmailOutbox.objects.filter(template=template).count() == 300
     log = "".join(path.read_text() for path in worker.tmp.glob("worker-*.log"))
     runs = re.findall(r"Task orders\.tasks\.process_dispatch_import\[\S+\] succeeded", log)
     assert len(runs) >= 2, log[-3000:]

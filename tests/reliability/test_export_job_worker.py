@@ -31,8 +31,9 @@ def test_a_real_worker_builds_the_xlsx_the_request_only_queued(
     worker.start()
     client.force_login(lojista)
 
-    # when she clicks "Exportar XLSX": the request returns with the job still queued
-    response = client.get(XLSX_URL, {"status__exact": "despachado"})
+    # when she clicks "Exportar XLSX" then "Gerar planilha": the request returns with the job
+    # still queued
+    response = client.post(f"{XLSX_URL}?status__exact=despachado")
     job = ExportJob.objects.get()
     assert response["Location"] == reverse("admin:orders_order_export_job", args=[job.pk])
     assert job.status == ExportStatus.QUEUED
